@@ -1,0 +1,68 @@
+"""Scanfloor: mobile-first warehouse scanning on one append-only stock ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .config import Settings
+
+__version__ = "0.1.0"
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the Flask app. `overrides` are extra Flask config keys (tests use them)."""
+    from . import models  # noqa: F401  (registers every table on db.metadata)
+    from .api.errors import ScanfloorApi, register_error_handlers
+    from .api.routes import register_blueprints
+    from .console import register_console
+    from .database import configure_engine
+    from .extensions import db, migrate, socketio
+
+    settings = settings or Settings.from_env()
+    settings.check()
+    app = Flask(__name__)
+    app.config.update(settings.flask_config())
+    app.config.update(overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    api = ScanfloorApi(
+        app,
+        spec_kwargs={
+            "info": {"description": "Scanfloor REST API. Errors: {error: {code, message, details}}."},
+        },
+    )
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer"}
+    )
+    api.spec.components.security_scheme(
+        "apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    )
+    app.extensions["scanfloor_api"] = api
+    register_error_handlers(app)
+    register_blueprints(api)
+    register_console(app)
+
+    socketio.init_app(
+        app,
+        message_queue=settings.socketio_message_queue,
+        async_mode="threading",
+        cors_allowed_origins=[],
+    )
+    return app
+
+
+def _migrations_dir() -> str:
+    import os
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    # Source checkout: <repo>/server/scanfloor -> <repo>/migrations. The Docker image copies
+    # migrations/ next to the package's install root the same way.
+    return os.environ.get(
+        "SCANFLOOR_MIGRATIONS", os.path.join(os.path.dirname(os.path.dirname(here)), "migrations")
+    )

@@ -1,0 +1,1 @@
+"""REST entrypoints: blueprints, schemas, the error handler and request idempotency."""

@@ -1,0 +1,1 @@
+"""Users, roles, tokens, badges and API keys."""

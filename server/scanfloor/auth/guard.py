@@ -1,0 +1,128 @@
+"""Who is calling: bearer tokens and API keys, and the roles each route allows.
+
+Every view is decorated with either @requires(<lowest role>) or @public; a test walks the
+URL map and fails on a view that says neither.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import g, request
+from sqlalchemy import select
+
+from ..errors import Forbidden, Unauthorized
+from ..extensions import db
+from ..timeutil import as_utc, utcnow
+from .models import ROLES, ApiToken, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    role: str
+    token_kind: str
+    device_id: str | None
+
+    def has_role(self, lowest: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(lowest)
+
+    @property
+    def label(self) -> str:
+        return f"user:{self.user_id}"
+
+
+def hash_token(token: str) -> str:
+    """Tokens are long random strings, so a fast hash is enough (no password stretching)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def roles_from(lowest: str) -> tuple[str, ...]:
+    return ROLES[ROLES.index(lowest):]
+
+
+def _presented_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return request.headers.get("X-API-Key", "").strip() or None
+
+
+def load_principal() -> Principal:
+    """The caller, or Unauthorized. Cached on flask.g for the request."""
+    cached = g.get("principal")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    token = _presented_token()
+    if not token:
+        raise Unauthorized("sign in first: send Authorization: Bearer <token>")
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        raise Unauthorized("token not recognised")
+    tok, user = row
+    if tok.revoked_at is not None:
+        raise Unauthorized("token revoked")
+    if tok.expires_at is not None and as_utc(tok.expires_at) <= utcnow():
+        raise Unauthorized("token expired; sign in again")
+    if not user.active:
+        raise Unauthorized("user deactivated")
+    principal = Principal(user.id, user.username, user.role, tok.kind, tok.device_id)
+    g.principal = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    return load_principal()
+
+
+def _document(func: Any, roles: tuple[str, ...] | None) -> None:
+    apidoc = getattr(func, "_apidoc", {})
+    manual = apidoc.setdefault("manual_doc", {})
+    if roles is None:
+        manual["security"] = []
+    else:
+        manual["security"] = [{"bearerAuth": []}, {"apiKey": []}]
+        manual.setdefault("description", f"Roles: {', '.join(roles)}.")
+    func._apidoc = apidoc
+
+
+def requires(lowest: str) -> Callable[[F], F]:
+    """Allow this role and every role above it (ROLES order); 401 without a token, 403 below."""
+    if lowest not in ROLES:
+        raise ValueError(f"unknown role {lowest!r}")
+    allowed = roles_from(lowest)
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal = load_principal()
+            if principal.role not in allowed:
+                raise Forbidden(
+                    "your role may not do this",
+                    {"role": principal.role, "allowed_roles": list(allowed)},
+                )
+            return func(*args, **kwargs)
+
+        wrapper._allowed_roles = allowed  # type: ignore[attr-defined]
+        _document(wrapper, allowed)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(func: F) -> F:
+    """Mark a view that needs no sign-in (health, login, the API description)."""
+    func._public = True  # type: ignore[attr-defined]
+    _document(func, None)
+    return func

@@ -1,0 +1,1 @@
+"""Items, pack levels, barcodes, locations, containers and lots."""

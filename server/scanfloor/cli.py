@@ -1,0 +1,108 @@
+"""The `scanfloor` command: serve, db upgrade (Flask-Migrate), seed-demo, ledger, users."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """Scanfloor warehouse scanning server."""
+
+
+@main.command("serve")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
+              show_default="PORT or 8000")
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve HTTP and Socket.IO (threaded; use gunicorn for production, see README)."""
+    from flask import current_app
+
+    from .extensions import socketio
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False,
+                 log_output=False)
+
+
+@main.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Fill an empty database with the demo warehouse (demo mode only)."""
+    from flask import current_app
+
+    from .seed.demo import seed_demo as run_seed
+
+    if current_app.config["SCANFLOOR_MODE"] != "demo":
+        raise click.ClickException("seed-demo runs only with SCANFLOOR_MODE=demo")
+    summary = run_seed()
+    click.echo(summary)
+
+
+@main.group("ledger")
+def ledger() -> None:
+    """Check and rebuild the stock ledger's balances."""
+
+
+@ledger.command("verify")
+@with_appcontext
+def ledger_verify() -> None:
+    """Rebuild balances from movements in memory and compare; exit 1 on any difference."""
+    from .ledger.verify import verify_ledger
+
+    report = verify_ledger()
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"{report.count} differences")
+    sys.exit(0 if report.clean else 1)
+
+
+@ledger.command("rebuild")
+@with_appcontext
+def ledger_rebuild() -> None:
+    """Replace the balance table with balances recomputed from the movements."""
+    from .ledger.verify import rebuild_balances
+
+    rows = rebuild_balances()
+    click.echo(f"rebuilt {rows} balance rows from the movements")
+
+
+@main.group("users")
+def users() -> None:
+    """Manage users."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["worker", "supervisor", "manager", "admin"]),
+              required=True)
+@click.option("--name", "display_name", default=None, help="Display name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--badge", default=None, help="Badge barcode for scanner sign-in")
+@click.option("--pin", default=None, help="PIN to go with the badge")
+@with_appcontext
+def users_create(username: str, role: str, display_name: str | None, password: str,
+                 badge: str | None, pin: str | None) -> None:
+    """Create a user (password and optional badge + PIN are stored hashed)."""
+    from .auth.service import create_user
+    from .errors import ScanfloorError
+
+    try:
+        user = create_user(username=username, role=role, password=password,
+                           display_name=display_name, badge=badge, pin=pin)
+    except ScanfloorError as exc:
+        raise click.ClickException(f"{exc.message} {exc.details or ''}".strip()) from exc
+    click.echo(f"created {user.username} ({user.role}) id={user.id}")

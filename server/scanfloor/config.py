@@ -1,0 +1,100 @@
+"""Configuration read from the environment; one object per run, no module-level app."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_SQLITE = "sqlite:///scanfloor.db"
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "scanfloor"}
+
+
+class ConfigError(RuntimeError):
+    """The server must not start with this configuration."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Settings:
+    """Settings a deployment may change; see README "Configuration"."""
+
+    database_url: str = DEFAULT_SQLITE
+    secret_key: str = ""
+    mode: str = "production"  # production | demo | test
+    debug: bool = False
+    max_content_length: int = 1 * 1024 * 1024
+    token_ttl_hours: int = 12
+    pin_max_failures: int = 5
+    pin_lock_minutes: int = 15
+    gs1_separator_chars: tuple[str, ...] = ("\x1d", "|")
+    socketio_message_queue: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        seps = env.get("SCANFLOOR_GS1_SEPARATORS", "\x1d|")
+        return cls(
+            database_url=env.get("DATABASE_URL", DEFAULT_SQLITE),
+            secret_key=env.get("SECRET_KEY", ""),
+            mode=env.get("SCANFLOOR_MODE", "production"),
+            debug=_bool(env.get("FLASK_DEBUG")) or _bool(env.get("SCANFLOOR_DEBUG")),
+            max_content_length=int(env.get("SCANFLOOR_MAX_BODY_BYTES", str(1024 * 1024))),
+            token_ttl_hours=int(env.get("SCANFLOOR_TOKEN_TTL_HOURS", "12")),
+            pin_max_failures=int(env.get("SCANFLOOR_PIN_MAX_FAILURES", "5")),
+            pin_lock_minutes=int(env.get("SCANFLOOR_PIN_LOCK_MINUTES", "15")),
+            gs1_separator_chars=tuple(dict.fromkeys(seps)) or ("\x1d",),
+            socketio_message_queue=env.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        )
+
+    def check(self) -> None:
+        """Refuse unsafe production settings; demo and test modes fill in a throwaway key."""
+        if self.mode not in {"production", "demo", "test"}:
+            raise ConfigError(f"SCANFLOOR_MODE must be production, demo or test, not {self.mode!r}")
+        if self.mode == "production":
+            if self.debug:
+                raise ConfigError("debug mode is refused outside demo/test (unset FLASK_DEBUG)")
+            if self.secret_key.lower() in WEAK_SECRETS or len(self.secret_key) < 32:
+                raise ConfigError(
+                    "SECRET_KEY must be set to a random string of at least 32 characters "
+                    "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+        elif not self.secret_key:
+            self.secret_key = secrets.token_urlsafe(48)
+
+    def flask_config(self) -> dict[str, Any]:
+        url = self.database_url
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        cfg: dict[str, Any] = {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": self.secret_key,
+            "DEBUG": self.debug,
+            "TESTING": self.mode == "test",
+            "MAX_CONTENT_LENGTH": self.max_content_length,
+            "SCANFLOOR_MODE": self.mode,
+            "SCANFLOOR_SETTINGS": self,
+            "API_TITLE": "Scanfloor API",
+            "API_VERSION": "v1",
+            "OPENAPI_VERSION": "3.0.3",
+            "OPENAPI_URL_PREFIX": "/api/v1",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "JSON_SORT_KEYS": False,
+        }
+        if url.startswith("sqlite"):
+            # A writer waits for the file lock instead of failing at once (see docs/decisions).
+            cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+        else:
+            cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10,
+                                                "max_overflow": 20}
+        cfg.update(self.extra)
+        return cfg

@@ -1,0 +1,1 @@
+"""The stock ledger: movements (append-only), balances (a projection), one writer."""

@@ -1,0 +1,21 @@
+"""Import every context's tables so db.metadata (and Alembic) sees them all."""
+
+from .api.idempotency_models import IdempotencyRecord
+from .auth.models import ApiToken, User
+from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
+from .ledger.models import Balance, Movement, Posting
+
+__all__ = [
+    "ApiToken",
+    "Balance",
+    "Barcode",
+    "Container",
+    "IdempotencyRecord",
+    "Item",
+    "Location",
+    "Lot",
+    "Movement",
+    "PackLevel",
+    "Posting",
+    "User",
+]
