@@ -45,6 +45,16 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.extensions["scanfloor_api"] = api
     register_error_handlers(app)
+
+    @app.before_request
+    def _fresh_request_state() -> None:
+        # g lives on the app context, which an outer context (CLI, tests) may share
+        # across requests: per-request state must not leak from one request to the next.
+        from flask import g
+
+        g.pop("principal", None)
+        g.pop("idempotency_key", None)
+
     register_blueprints(api)
     register_console(app)
 

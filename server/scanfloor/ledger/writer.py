@@ -212,3 +212,24 @@ def _apply(session: Session, req: PostingRequest, fp: str) -> PostingResult:
             ) from exc
         raise
     return PostingResult(posting_id=posting_id, movement_ids=ids, replayed=False)
+
+
+_REBUILD_DELETE = text("DELETE FROM balances")
+_REBUILD_INSERT = text(
+    "INSERT INTO balances (item_id, location_id, lot_id, container_id, quantity, updated_at) "
+    "SELECT item_id, loc, NULLIF(lot, 0), NULLIF(cont, 0), SUM(q), :now FROM ("
+    "  SELECT item_id, to_location_id AS loc, COALESCE(lot_id, 0) AS lot,"
+    "         COALESCE(to_container_id, 0) AS cont, quantity AS q FROM movements"
+    "  UNION ALL"
+    "  SELECT item_id, from_location_id, COALESCE(lot_id, 0),"
+    "         COALESCE(from_container_id, 0), -quantity FROM movements"
+    ") m GROUP BY item_id, loc, lot, cont HAVING SUM(q) <> 0"
+)
+
+
+def rebuild_balances() -> int:
+    """Replace every balance with the sum of the movements (one GROUP BY); returns rows."""
+    with write_transaction():
+        db.session.execute(_REBUILD_DELETE)
+        result = db.session.execute(_REBUILD_INSERT, {"now": utcnow()})
+        return int(result.rowcount)

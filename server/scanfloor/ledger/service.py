@@ -1,0 +1,195 @@
+"""Ledger use cases: manual transfers and adjustments, reversals, and reading the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..catalog.models import Item, Location, Lot
+from ..database import write_transaction
+from ..errors import AlreadyReversed, Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from .models import Movement, Posting
+from .rules import MovementLine, PostingRequest, reversal_of
+from .writer import PostingResult, post
+
+ADJUSTMENT_SIDES = {"INV-ADJ", "SCRAP"}
+MANUAL_TYPES = ("transfer", "adjustment", "receipt", "scrap")
+
+
+@dataclass(frozen=True)
+class ManualLine:
+    item_id: int
+    quantity: int
+    from_location: int | str
+    to_location: int | str
+    lot_id: int | None = None
+    from_container_id: int | None = None
+    to_container_id: int | None = None
+    reason_code: str | None = None
+    unit_cost: Decimal | None = None
+
+
+def _locations(refs: set[int | str]) -> dict[int | str, Location]:
+    ids = {r for r in refs if isinstance(r, int)}
+    codes = {r.strip().upper() for r in refs if isinstance(r, str)}
+    rows = db.session.scalars(
+        select(Location).where(Location.id.in_(ids) | Location.code.in_(codes))
+    ).all()
+    found: dict[int | str, Location] = {}
+    for loc in rows:
+        found[loc.id] = loc
+        found[loc.code] = loc
+    missing = [r for r in refs if (r.strip().upper() if isinstance(r, str) else r) not in found]
+    if missing:
+        raise NotFound("location not found", {"locations": [str(m) for m in missing]})
+    return {r: found[r.strip().upper() if isinstance(r, str) else r] for r in refs}
+
+
+def _check_items(lines: list[ManualLine]) -> None:
+    item_ids = {ln.item_id for ln in lines}
+    items = {i.id: i for i in db.session.scalars(select(Item).where(Item.id.in_(item_ids)))}
+    lot_ids = {ln.lot_id for ln in lines if ln.lot_id}
+    lots = {lt.id: lt for lt in db.session.scalars(select(Lot).where(Lot.id.in_(lot_ids)))}
+    for i, ln in enumerate(lines):
+        item = items.get(ln.item_id)
+        if item is None:
+            raise NotFound("item not found", {"line": i, "item_id": ln.item_id})
+        if not item.active:
+            raise ValidationFailed("item is inactive", {"line": i, "item_id": item.id})
+        if item.tracking == "lot" and ln.lot_id is None:
+            raise ValidationFailed("this item is lot-tracked: give a lot",
+                                   {"line": i, "item_id": item.id})
+        if ln.lot_id is not None:
+            lot = lots.get(ln.lot_id)
+            if lot is None or lot.item_id != item.id:
+                raise ValidationFailed("lot does not belong to this item",
+                                       {"line": i, "lot_id": ln.lot_id, "item_id": item.id})
+
+
+def _check_sides(movement_type: str, lines: list[ManualLine],
+                 locs: dict[int | str, Location]) -> None:
+    for i, ln in enumerate(lines):
+        src, dst = locs[ln.from_location], locs[ln.to_location]
+        details = {"line": i, "from": src.code, "to": dst.code}
+        if not (src.active and dst.active):
+            raise ValidationFailed("location is inactive", details)
+        if movement_type == "transfer" and (src.is_virtual or dst.is_virtual):
+            raise ValidationFailed("a transfer moves stock between physical locations", details)
+        if movement_type in ("adjustment", "scrap"):
+            allowed = {"SCRAP"} if movement_type == "scrap" else ADJUSTMENT_SIDES
+            if not ln.reason_code:
+                raise ValidationFailed("an adjustment needs a reason code", details)
+            if (src.code in allowed) == (dst.code in allowed) or (
+                src.is_virtual and dst.is_virtual
+            ):
+                raise ValidationFailed(
+                    f"an {movement_type} moves stock between a physical location and "
+                    f"{' or '.join(sorted(allowed))}",
+                    details,
+                )
+        if movement_type == "receipt" and (src.code != "VENDOR" or dst.is_virtual):
+            raise ValidationFailed("a receipt moves stock from VENDOR into the warehouse",
+                                   details)
+        if ln.unit_cost is not None and movement_type != "receipt":
+            raise ValidationFailed("unit cost is kept on receipts only", details)
+
+
+def post_manual_movements(
+    movement_type: str,
+    lines: list[ManualLine],
+    *,
+    actor_id: int | None,
+    device_id: str | None = None,
+    idempotency_key: str | None = None,
+    occurred_at: datetime | None = None,
+    source_type: str | None = None,
+    source_id: str | None = None,
+) -> PostingResult:
+    """Post a back-office transfer, adjustment, scrap or receipt, all lines or none."""
+    if movement_type not in MANUAL_TYPES:
+        raise ValidationFailed("manual movements are transfer, adjustment, scrap or receipt",
+                               {"type": movement_type, "allowed": list(MANUAL_TYPES)})
+    if not lines:
+        raise ValidationFailed("give at least one line")
+    with write_transaction():
+        locs = _locations({ln.from_location for ln in lines} | {ln.to_location for ln in lines})
+        _check_items(lines)
+        _check_sides(movement_type, lines, locs)
+        req = PostingRequest(
+            movement_type=movement_type,
+            lines=tuple(
+                MovementLine(
+                    item_id=ln.item_id,
+                    quantity=ln.quantity,
+                    from_location_id=locs[ln.from_location].id,
+                    to_location_id=locs[ln.to_location].id,
+                    lot_id=ln.lot_id,
+                    from_container_id=ln.from_container_id,
+                    to_container_id=ln.to_container_id,
+                    unit_cost=ln.unit_cost,
+                    reason_code=ln.reason_code,
+                )
+                for ln in lines
+            ),
+            actor_id=actor_id,
+            device_id=device_id,
+            idempotency_key=idempotency_key,
+            occurred_at=occurred_at,
+            source_type=source_type or "manual",
+            source_id=source_id,
+        )
+        return post(req)
+
+
+def reverse_movement(
+    movement_id: int,
+    *,
+    actor_id: int | None = None,
+    device_id: str | None = None,
+    idempotency_key: str | None = None,
+    reason: str | None = None,
+) -> PostingResult:
+    """Post the movement that undoes another; each movement is reversed at most once."""
+    with write_transaction():
+        mv = db.session.get(Movement, movement_id)
+        if mv is None:
+            raise NotFound("movement not found", {"movement_id": movement_id})
+        if idempotency_key is None or not _is_replay(idempotency_key):
+            if mv.reverses_movement_id is not None:
+                raise Conflict(
+                    "this movement is itself a reversal; post a new movement instead",
+                    {"movement_id": mv.id, "reverses_movement_id": mv.reverses_movement_id},
+                )
+            done = db.session.scalar(
+                select(Movement.id).where(Movement.reverses_movement_id == mv.id)
+            )
+            if done is not None:
+                raise AlreadyReversed(
+                    "this movement was already reversed",
+                    {"movement_id": mv.id, "reversed_by": done},
+                )
+        line = reversal_of(
+            mv.item_id, mv.quantity, mv.from_location_id, mv.to_location_id, mv.lot_id,
+            mv.from_container_id, mv.to_container_id, mv.id,
+        )
+        if reason:
+            line = MovementLine(**{**line.__dict__, "reason_code": reason[:32]})
+        return post(
+            PostingRequest(
+                movement_type="reversal",
+                lines=(line,),
+                actor_id=actor_id,
+                device_id=device_id,
+                source_type="movement",
+                source_id=str(mv.id),
+                idempotency_key=idempotency_key,
+            )
+        )
+
+
+def _is_replay(key: str) -> bool:
+    return db.session.scalar(select(Posting.id).where(Posting.idempotency_key == key)) is not None
