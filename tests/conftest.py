@@ -33,7 +33,7 @@ def _pg_url() -> str | None:
     if not url:
         return None
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -155,8 +155,9 @@ def users(app: Any) -> dict[str, Any]:
 
     made = {}
     for role in ("worker", "supervisor", "manager", "admin"):
-        made[role] = create_user(username=role, role=role, password=f"{role}-password-1",
-                                 display_name=role.title())
+        made[role] = create_user(
+            username=role, role=role, password=f"{role}-password-1", display_name=role.title()
+        )
     return made
 
 

@@ -54,8 +54,14 @@ def receive(item: Item, loc: Location, qty: int, key: str | None = None) -> Any:
     return post(
         PostingRequest(
             movement_type="receipt",
-            lines=(MovementLine(item_id=item.id, quantity=qty,
-                                from_location_id=virtual("VENDOR").id, to_location_id=loc.id),),
+            lines=(
+                MovementLine(
+                    item_id=item.id,
+                    quantity=qty,
+                    from_location_id=virtual("VENDOR").id,
+                    to_location_id=loc.id,
+                ),
+            ),
             idempotency_key=key,
         )
     )

@@ -16,6 +16,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from . import models  # noqa: F401  (registers every table on db.metadata)
     from .api.errors import ScanfloorApi, register_error_handlers
     from .api.routes import register_blueprints
+    from .auth.guard import check_route_before_view
     from .console import register_console
     from .database import configure_engine
     from .extensions import db, migrate, socketio
@@ -34,12 +35,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api = ScanfloorApi(
         app,
         spec_kwargs={
-            "info": {"description": "Scanfloor REST API. Errors: {error: {code, message, details}}."},
+            "info": {
+                "description": "Scanfloor REST API. Errors: {error: {code, message, details}}."
+            },
         },
     )
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer"}
-    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme(
         "apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
     )
@@ -54,6 +55,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
         g.pop("principal", None)
         g.pop("idempotency_key", None)
+
+    # After the reset above: sign-in and role checks run before a view parses its body or
+    # looks anything up, so an anonymous caller gets 401, never 422 or 404.
+    app.before_request(check_route_before_view)
 
     register_blueprints(api)
     register_console(app)

@@ -16,16 +16,23 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
 def main() -> None:
     """Scanfloor warehouse scanning server."""
 
 
 @main.command("serve")
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
-              show_default="PORT or 8000")
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1"
+)
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    type=int,
+    show_default="PORT or 8000",
+)
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Serve HTTP and Socket.IO (threaded; use gunicorn for production, see README)."""
@@ -34,8 +41,9 @@ def serve(host: str, port: int) -> None:
     from .extensions import socketio
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False,
-                 log_output=False)
+    socketio.run(
+        app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
+    )
 
 
 @main.command("seed-demo")
@@ -87,22 +95,35 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["worker", "supervisor", "manager", "admin"]),
-              required=True)
+@click.option(
+    "--role", type=click.Choice(["worker", "supervisor", "manager", "admin"]), required=True
+)
 @click.option("--name", "display_name", default=None, help="Display name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--badge", default=None, help="Badge barcode for scanner sign-in")
 @click.option("--pin", default=None, help="PIN to go with the badge")
 @with_appcontext
-def users_create(username: str, role: str, display_name: str | None, password: str,
-                 badge: str | None, pin: str | None) -> None:
+def users_create(
+    username: str,
+    role: str,
+    display_name: str | None,
+    password: str,
+    badge: str | None,
+    pin: str | None,
+) -> None:
     """Create a user (password and optional badge + PIN are stored hashed)."""
     from .auth.service import create_user
     from .errors import ScanfloorError
 
     try:
-        user = create_user(username=username, role=role, password=password,
-                           display_name=display_name, badge=badge, pin=pin)
+        user = create_user(
+            username=username,
+            role=role,
+            password=password,
+            display_name=display_name,
+            badge=badge,
+            pin=pin,
+        )
     except ScanfloorError as exc:
         raise click.ClickException(f"{exc.message} {exc.details or ''}".strip()) from exc
     click.echo(f"created {user.username} ({user.role}) id={user.id}")

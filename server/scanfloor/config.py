@@ -94,7 +94,10 @@ class Settings:
             # A writer waits for the file lock instead of failing at once (see docs/decisions).
             cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
         else:
-            cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10,
-                                                "max_overflow": 20}
+            cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+                "pool_pre_ping": True,
+                "pool_size": 10,
+                "max_overflow": 20,
+            }
         cfg.update(self.extra)
         return cfg

@@ -79,7 +79,8 @@ def write_transaction() -> Iterator[None]:
     engine = db.engine
     lock = _process_lock(engine) if engine.dialect.name == "sqlite" else None
     # End any read transaction (e.g. the auth lookup) so the write one starts fresh.
-    session.commit()
+    if session().in_transaction():
+        session.commit()
     if lock is not None:
         lock.acquire()
     token = _depth.set(1)

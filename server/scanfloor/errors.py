@@ -50,6 +50,12 @@ class BarcodeClash(Conflict):
     code = "barcode_clash"
 
 
+class DuplicateCode(Conflict):
+    """A location, container or lot code that is already taken."""
+
+    code = "duplicate_code"
+
+
 class AlreadyReversed(Conflict):
     code = "already_reversed"
 
@@ -69,6 +75,12 @@ class UnknownBarcode(NotFound):
 class Unauthorized(ScanfloorError):
     status = 401
     code = "unauthorized"
+
+
+class InvalidCredentials(Unauthorized):
+    """Wrong username, password, badge or PIN: one answer whichever it was."""
+
+    code = "invalid_credentials"
 
 
 class Forbidden(ScanfloorError):

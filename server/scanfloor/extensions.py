@@ -15,7 +15,12 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+# expire_on_commit=False: services return objects that endpoints dump after commit; expiring
+# them would cost a reload per object, and on the scan path that is most of the time spent.
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING),
+    session_options={"expire_on_commit": False},
+)
 migrate = Migrate()
 api = Api()
 socketio = SocketIO()

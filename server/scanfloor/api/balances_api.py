@@ -11,8 +11,12 @@ from ..auth.guard import requires
 from ..ledger import queries
 from .ledger_schemas import BalancePageOut, BalanceQuery
 
-blp = Blueprint("balances", __name__, url_prefix="/api/v1/balances",
-                description="Stock on hand (a projection of the ledger)")
+blp = Blueprint(
+    "balances",
+    __name__,
+    url_prefix="/api/v1/balances",
+    description="Stock on hand (a projection of the ledger)",
+)
 
 
 @blp.route("")
@@ -21,6 +25,6 @@ class Balances(MethodView):
     @blp.response(200, BalancePageOut)
     @requires("worker")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """List non-zero balances with on-hand totals per item (filters: item, location, warehouse, lot)."""
+        """List non-zero balances and on-hand totals per item (filter: item, location, lot)."""
         page, totals = queries.balances_report(**args)
         return {"balances": page.rows, "totals": totals, "next_cursor": page.next_cursor}

@@ -40,8 +40,9 @@ class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(ErrorDetailSchema)
 
 
-def error_body(status: int, message: str, details: dict[str, Any] | None = None,
-               code: str | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, message: str, details: dict[str, Any] | None = None, code: str | None = None
+) -> dict[str, Any]:
     return {
         "error": {
             "code": code or _CODES.get(status, "error"),

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 
-class IdempotencyRecord(db.Model):  # type: ignore[name-defined,misc]
+class IdempotencyRecord(db.Model):  # type: ignore[misc]
     __tablename__ = "idempotency_records"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)

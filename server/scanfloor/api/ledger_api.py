@@ -11,8 +11,7 @@ from ..auth.guard import requires
 from ..ledger.verify import verify_ledger
 from .ledger_schemas import VerifyOut
 
-blp = Blueprint("ledger", __name__, url_prefix="/api/v1/ledger",
-                description="Ledger integrity")
+blp = Blueprint("ledger", __name__, url_prefix="/api/v1/ledger", description="Ledger integrity")
 
 
 @blp.route("/verify")

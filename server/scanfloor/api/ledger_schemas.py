@@ -27,7 +27,9 @@ class LocationRef(ma.fields.Field):
 class MovementLineIn(ma.Schema):
     item_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     quantity = ma.fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY),
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_QUANTITY),
         metadata={"description": "Base units, a positive integer"},
     )
     from_location = LocationRef(required=True, metadata={"description": "id or code"})
@@ -35,18 +37,21 @@ class MovementLineIn(ma.Schema):
     lot_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
     from_container_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
     to_container_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
-    reason_code = ma.fields.String(validate=validate.Length(1, 32), allow_none=True,
-                                   load_default=None)
-    unit_cost = ma.fields.Decimal(places=6, allow_none=True, load_default=None,
-                                  validate=validate.Range(min=0), as_string=True)
+    reason_code = ma.fields.String(
+        validate=validate.Length(1, 32), allow_none=True, load_default=None
+    )
+    unit_cost = ma.fields.Decimal(
+        places=6, allow_none=True, load_default=None, validate=validate.Range(min=0), as_string=True
+    )
 
 
 class MovementPostIn(ma.Schema):
-    type = ma.fields.String(required=True,
-                            validate=validate.OneOf(["transfer", "adjustment", "receipt",
-                                                     "scrap"]))
-    lines = ma.fields.List(ma.fields.Nested(MovementLineIn), required=True,
-                           validate=validate.Length(1, 1000))
+    type = ma.fields.String(
+        required=True, validate=validate.OneOf(["transfer", "adjustment", "receipt", "scrap"])
+    )
+    lines = ma.fields.List(
+        ma.fields.Nested(MovementLineIn), required=True, validate=validate.Length(1, 1000)
+    )
     occurred_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
     device_id = ma.fields.String(validate=validate.Length(1, 64), load_default=None)
     source_id = ma.fields.String(validate=validate.Length(1, 64), load_default=None)

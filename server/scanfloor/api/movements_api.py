@@ -14,8 +14,12 @@ from ..ledger.writer import PostingResult
 from .idempotency import current_key, idempotent
 from .ledger_schemas import MovementPageOut, MovementPostIn, MovementQuery, PostingOut, ReverseIn
 
-blp = Blueprint("movements", __name__, url_prefix="/api/v1/movements",
-                description="The stock ledger's movements (append-only)")
+blp = Blueprint(
+    "movements",
+    __name__,
+    url_prefix="/api/v1/movements",
+    description="The stock ledger's movements (append-only)",
+)
 
 
 def _posting_out(result: PostingResult) -> dict[str, Any]:
@@ -34,9 +38,13 @@ class Movements(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List movements, newest first (filters: item, location, type, since; cursor)."""
         page = queries.movements_page(
-            item_id=args.get("item_id"), location_id=args.get("location_id"),
-            movement_type=args.get("type"), since=args.get("since"),
-            posting_id=args.get("posting_id"), cursor=args.get("cursor"), limit=args["limit"],
+            item_id=args.get("item_id"),
+            location_id=args.get("location_id"),
+            movement_type=args.get("type"),
+            since=args.get("since"),
+            posting_id=args.get("posting_id"),
+            cursor=args.get("cursor"),
+            limit=args["limit"],
         )
         return {"movements": page.rows, "next_cursor": page.next_cursor}
 

@@ -15,7 +15,7 @@ from ..timeutil import utcnow
 ROLES = ("worker", "supervisor", "manager", "admin")
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[misc]
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('worker','supervisor','manager','admin')", name="role"),
@@ -34,7 +34,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(db.Model):  # type: ignore[misc]
     """A bearer token (sign-in) or an API key (integration). Only a hash is stored."""
 
     __tablename__ = "api_tokens"

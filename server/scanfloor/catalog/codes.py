@@ -48,13 +48,9 @@ def canonical_barcode(raw: str) -> tuple[str, str]:
     if code.isascii() and code.isdigit() and len(code) in GTIN_LENGTHS:
         if not gtin_is_valid(code):
             expected = gs1_standard_check_digit(code[:-1])
-            raise CodeError(
-                f"GTIN-{len(code)} check digit is {code[-1]}, should be {expected}"
-            )
+            raise CodeError(f"GTIN-{len(code)} check digit is {code[-1]}, should be {expected}")
         return "gtin", code.zfill(14)
     upper = code.upper()
     if not _INTERNAL.match(upper):
-        raise CodeError(
-            "internal codes are 3-48 characters of A-Z, 0-9 and - . _ / + : #"
-        )
+        raise CodeError("internal codes are 3-48 characters of A-Z, 0-9 and - . _ / + : #")
     return "internal", upper

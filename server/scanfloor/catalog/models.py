@@ -16,8 +16,17 @@ TRACKING = ("none", "lot", "serial")
 PACK_LEVELS = ("each", "inner", "case", "pallet")
 LOCATION_LEVELS = ("warehouse", "zone", "bin")
 LOCATION_TYPES = (
-    "warehouse", "zone", "dock", "storage", "pick_face", "staging", "pack_station",
-    "shipping", "returns", "quarantine", "virtual",
+    "warehouse",
+    "zone",
+    "dock",
+    "storage",
+    "pick_face",
+    "staging",
+    "pack_station",
+    "shipping",
+    "returns",
+    "quarantine",
+    "virtual",
 )
 CONTAINER_KINDS = ("tote", "carton", "pallet")
 BARCODE_TARGETS = ("pack", "location", "container")
@@ -32,11 +41,9 @@ VIRTUAL_LOCATIONS = (
 )
 
 
-class Item(db.Model):  # type: ignore[name-defined,misc]
+class Item(db.Model):  # type: ignore[misc]
     __tablename__ = "items"
-    __table_args__ = (
-        CheckConstraint("tracking IN ('none','lot','serial')", name="tracking"),
-    )
+    __table_args__ = (CheckConstraint("tracking IN ('none','lot','serial')", name="tracking"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
@@ -55,7 +62,7 @@ class Item(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class PackLevel(db.Model):  # type: ignore[name-defined,misc]
+class PackLevel(db.Model):  # type: ignore[misc]
     __tablename__ = "pack_levels"
     __table_args__ = (
         UniqueConstraint("item_id", "level"),
@@ -74,7 +81,7 @@ class PackLevel(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class Location(db.Model):  # type: ignore[name-defined,misc]
+class Location(db.Model):  # type: ignore[misc]
     __tablename__ = "locations"
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
@@ -94,7 +101,7 @@ class Location(db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Container(db.Model):  # type: ignore[name-defined,misc]
+class Container(db.Model):  # type: ignore[misc]
     __tablename__ = "containers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,7 +112,7 @@ class Container(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Lot(db.Model):  # type: ignore[name-defined,misc]
+class Lot(db.Model):  # type: ignore[misc]
     __tablename__ = "lots"
     __table_args__ = (UniqueConstraint("item_id", "code"),)
 
@@ -116,7 +123,7 @@ class Lot(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Barcode(db.Model):  # type: ignore[name-defined,misc]
+class Barcode(db.Model):  # type: ignore[misc]
     """Every barcode in one table, so one code can only ever mean one thing."""
 
     __tablename__ = "barcodes"

@@ -21,18 +21,28 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 MOVEMENT_TYPES = (
-    "receipt", "putaway", "transfer", "adjustment", "pick", "pack", "ship", "return",
-    "count", "scrap", "reversal",
+    "receipt",
+    "putaway",
+    "transfer",
+    "adjustment",
+    "pick",
+    "pack",
+    "ship",
+    "return",
+    "count",
+    "scrap",
+    "reversal",
 )
 
 
-class Posting(db.Model):  # type: ignore[name-defined,misc]
+class Posting(db.Model):  # type: ignore[misc]
     """One call of the writer: its movements commit together or not at all."""
 
     __tablename__ = "postings"
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"),
-                                    primary_key=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True
+    )
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     movement_type: Mapped[str] = mapped_column(String(16))
@@ -43,19 +53,22 @@ class Posting(db.Model):  # type: ignore[name-defined,misc]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Movement(db.Model):  # type: ignore[name-defined,misc]
+class Movement(db.Model):  # type: ignore[misc]
     __tablename__ = "movements"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("from_location_id <> to_location_id OR "
-                        "COALESCE(from_container_id, 0) <> COALESCE(to_container_id, 0)",
-                        name="goes_somewhere"),
+        CheckConstraint(
+            "from_location_id <> to_location_id OR "
+            "COALESCE(from_container_id, 0) <> COALESCE(to_container_id, 0)",
+            name="goes_somewhere",
+        ),
         Index("ix_movements_item_occurred", "item_id", "occurred_at"),
         Index("ix_movements_source", "source_type", "source_id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"),
-                                    primary_key=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True
+    )
     posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
@@ -81,7 +94,7 @@ class Movement(db.Model):  # type: ignore[name-defined,misc]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Balance(db.Model):  # type: ignore[name-defined,misc]
+class Balance(db.Model):  # type: ignore[misc]
     """On hand per (item, location, lot, container): a projection of the movements."""
 
     __tablename__ = "balances"
@@ -98,8 +111,9 @@ class Balance(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_balances_location", "location_id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"),
-                                    primary_key=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True
+    )
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))

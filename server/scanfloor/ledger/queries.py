@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..catalog.models import Container, Item, Location, Lot
@@ -46,7 +46,7 @@ def movements_page(
     limit: int = 50,
 ) -> Page:
     """Newest first; the cursor is the last id seen."""
-    q: Select[Any] = (
+    q = (
         select(Movement, Item.sku, _FROM.code, _TO.code, Lot.code)
         .join(Item, Item.id == Movement.item_id)
         .join(_FROM, _FROM.id == Movement.from_location_id)
@@ -58,8 +58,9 @@ def movements_page(
     if item_id is not None:
         q = q.where(Movement.item_id == item_id)
     if location_id is not None:
-        q = q.where(or_(Movement.from_location_id == location_id,
-                        Movement.to_location_id == location_id))
+        q = q.where(
+            or_(Movement.from_location_id == location_id, Movement.to_location_id == location_id)
+        )
     if movement_type:
         q = q.where(Movement.movement_type == movement_type)
     if since is not None:
@@ -90,8 +91,9 @@ def movements_by_ids(ids: Sequence[int]) -> list[dict[str, Any]]:
     return [movement_dict(*row) for row in db.session.execute(q).all()]
 
 
-def movement_dict(m: Movement, sku: str, from_code: str, to_code: str,
-                  lot_code: str | None) -> dict[str, Any]:
+def movement_dict(
+    m: Movement, sku: str, from_code: str, to_code: str, lot_code: str | None
+) -> dict[str, Any]:
     return {
         "id": m.id,
         "posting_id": m.posting_id,
@@ -142,8 +144,16 @@ def balances_report(
     if not include_virtual:
         filters.append(Location.is_virtual.is_(False))
     q = (
-        select(Balance, Item.sku, Location.code, Location.type, Location.is_virtual,
-               Location.sellable, Lot.code, Container.code)
+        select(
+            Balance,
+            Item.sku,
+            Location.code,
+            Location.type,
+            Location.is_virtual,
+            Location.sellable,
+            Lot.code,
+            Container.code,
+        )
         .join(Item, Item.id == Balance.item_id)
         .join(Location, Location.id == Balance.location_id)
         .outerjoin(Lot, Lot.id == Balance.lot_id)

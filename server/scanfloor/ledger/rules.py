@@ -90,10 +90,16 @@ def fingerprint(req: PostingRequest) -> str:
         "source": [req.source_type, req.source_id],
         "lines": [
             [
-                ln.item_id, ln.quantity, ln.from_location_id, ln.to_location_id, ln.lot_id,
-                ln.from_container_id, ln.to_container_id,
+                ln.item_id,
+                ln.quantity,
+                ln.from_location_id,
+                ln.to_location_id,
+                ln.lot_id,
+                ln.from_container_id,
+                ln.to_container_id,
                 None if ln.unit_cost is None else str(ln.unit_cost),
-                ln.reason_code, ln.reverses_movement_id,
+                ln.reason_code,
+                ln.reverses_movement_id,
             ]
             for ln in req.lines
         ],

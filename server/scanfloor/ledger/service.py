@@ -61,17 +61,21 @@ def _check_items(lines: list[ManualLine]) -> None:
         if not item.active:
             raise ValidationFailed("item is inactive", {"line": i, "item_id": item.id})
         if item.tracking == "lot" and ln.lot_id is None:
-            raise ValidationFailed("this item is lot-tracked: give a lot",
-                                   {"line": i, "item_id": item.id})
+            raise ValidationFailed(
+                "this item is lot-tracked: give a lot", {"line": i, "item_id": item.id}
+            )
         if ln.lot_id is not None:
             lot = lots.get(ln.lot_id)
             if lot is None or lot.item_id != item.id:
-                raise ValidationFailed("lot does not belong to this item",
-                                       {"line": i, "lot_id": ln.lot_id, "item_id": item.id})
+                raise ValidationFailed(
+                    "lot does not belong to this item",
+                    {"line": i, "lot_id": ln.lot_id, "item_id": item.id},
+                )
 
 
-def _check_sides(movement_type: str, lines: list[ManualLine],
-                 locs: dict[int | str, Location]) -> None:
+def _check_sides(
+    movement_type: str, lines: list[ManualLine], locs: dict[int | str, Location]
+) -> None:
     for i, ln in enumerate(lines):
         src, dst = locs[ln.from_location], locs[ln.to_location]
         details = {"line": i, "from": src.code, "to": dst.code}
@@ -92,8 +96,7 @@ def _check_sides(movement_type: str, lines: list[ManualLine],
                     details,
                 )
         if movement_type == "receipt" and (src.code != "VENDOR" or dst.is_virtual):
-            raise ValidationFailed("a receipt moves stock from VENDOR into the warehouse",
-                                   details)
+            raise ValidationFailed("a receipt moves stock from VENDOR into the warehouse", details)
         if ln.unit_cost is not None and movement_type != "receipt":
             raise ValidationFailed("unit cost is kept on receipts only", details)
 
@@ -111,8 +114,10 @@ def post_manual_movements(
 ) -> PostingResult:
     """Post a back-office transfer, adjustment, scrap or receipt, all lines or none."""
     if movement_type not in MANUAL_TYPES:
-        raise ValidationFailed("manual movements are transfer, adjustment, scrap or receipt",
-                               {"type": movement_type, "allowed": list(MANUAL_TYPES)})
+        raise ValidationFailed(
+            "manual movements are transfer, adjustment, scrap or receipt",
+            {"type": movement_type, "allowed": list(MANUAL_TYPES)},
+        )
     if not lines:
         raise ValidationFailed("give at least one line")
     with write_transaction():
@@ -173,8 +178,14 @@ def reverse_movement(
                     {"movement_id": mv.id, "reversed_by": done},
                 )
         line = reversal_of(
-            mv.item_id, mv.quantity, mv.from_location_id, mv.to_location_id, mv.lot_id,
-            mv.from_container_id, mv.to_container_id, mv.id,
+            mv.item_id,
+            mv.quantity,
+            mv.from_location_id,
+            mv.to_location_id,
+            mv.lot_id,
+            mv.from_container_id,
+            mv.to_container_id,
+            mv.id,
         )
         if reason:
             line = MovementLine(**{**line.__dict__, "reason_code": reason[:32]})

@@ -67,10 +67,8 @@ class VerifyReport:
             f"container={d.container_id}: stored {d.stored}, movements say {d.from_movements}"
             for d in self.differences
         ]
-        out += [f"item={i} sums to {s} over all locations, not 0"
-                for i, s in self.unbalanced_items]
-        out += [f"item={i} location={loc} is negative: {q}"
-                for i, loc, q in self.negative_physical]
+        out += [f"item={i} sums to {s} over all locations, not 0" for i, s in self.unbalanced_items]
+        out += [f"item={i} location={loc} is negative: {q}" for i, loc, q in self.negative_physical]
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,17 +90,13 @@ def verify_ledger() -> VerifyReport:
     expected: dict[Key, int] = {
         (r[0], r[1], r[2], r[3]): int(r[4]) for r in session.execute(_FROM_MOVEMENTS)
     }
-    stored: dict[Key, int] = {
-        (r[0], r[1], r[2], r[3]): int(r[4]) for r in session.execute(_STORED)
-    }
+    stored: dict[Key, int] = {(r[0], r[1], r[2], r[3]): int(r[4]) for r in session.execute(_STORED)}
     report = VerifyReport()
     for key in sorted(expected.keys() | stored.keys()):
         want, have = expected.get(key, 0), stored.get(key, 0)
         if want != have:
             item, loc, lot, cont = key
-            report.differences.append(
-                Difference(item, loc, lot or None, cont or None, have, want)
-            )
+            report.differences.append(Difference(item, loc, lot or None, cont or None, have, want))
     report.unbalanced_items = [(int(r[0]), int(r[1])) for r in session.execute(_ITEM_SUMS)]
     report.negative_physical = [
         (int(r[0]), int(r[1]), int(r[2])) for r in session.execute(_NEGATIVE)

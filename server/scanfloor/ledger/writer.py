@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from ..catalog.models import Location
-from ..database import write_transaction
+from ..database import in_write_transaction, write_transaction
 from ..errors import (
     AlreadyReversed,
     IdempotencyMismatch,
@@ -52,10 +51,14 @@ _ADD = text(
     "updated_at = excluded.updated_at"
 )
 _AVAILABLE = text(f"SELECT quantity FROM balances WHERE {_KEY_WHERE}")
+_LOCATIONS = text("SELECT id, is_virtual FROM locations WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
 _MOVEMENTS = Movement.__table__
 _POSTINGS = Posting.__table__
 _INSERT_MOVEMENTS = _MOVEMENTS.insert().returning(_MOVEMENTS.c.id, sort_by_parameter_order=True)
 _INSERT_POSTING = _POSTINGS.insert().returning(_POSTINGS.c.id)
+_POSTING_BY_KEY = select(_POSTINGS.c.id).where(_POSTINGS.c.idempotency_key == bindparam("key"))
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,8 @@ def _key_params(key: BalanceKey, delta: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _existing(session: Session, key: str, fp: str) -> PostingResult:
-    row = session.execute(
+def _existing(conn: Connection, key: str, fp: str) -> PostingResult:
+    row = conn.execute(
         select(_POSTINGS.c.id, _POSTINGS.c.fingerprint).where(_POSTINGS.c.idempotency_key == key)
     ).one()
     if row.fingerprint != fp:
@@ -87,16 +90,14 @@ def _existing(session: Session, key: str, fp: str) -> PostingResult:
             "this Idempotency-Key was already used for a different posting",
             {"idempotency_key": key, "posting_id": row.id},
         )
-    ids = session.scalars(
+    ids = conn.scalars(
         select(_MOVEMENTS.c.id).where(_MOVEMENTS.c.posting_id == row.id).order_by(_MOVEMENTS.c.id)
     ).all()
     return PostingResult(posting_id=row.id, movement_ids=tuple(ids), replayed=True)
 
 
-def _physical(session: Session, location_ids: set[int]) -> set[int]:
-    rows = session.execute(
-        select(Location.id, Location.is_virtual).where(Location.id.in_(location_ids))
-    ).all()
+def _physical(conn: Connection, location_ids: set[int]) -> set[int]:
+    rows = conn.execute(_LOCATIONS, {"ids": sorted(location_ids)}).all()
     found = {r.id for r in rows}
     missing = sorted(location_ids - found)
     if missing:
@@ -108,8 +109,8 @@ def post(req: PostingRequest) -> PostingResult:
     """Apply a posting through the one writer; raises and keeps nothing if any line fails."""
     if req.movement_type not in MOVEMENT_TYPES:
         raise ValidationFailed(
-            "unknown movement type", {"movement_type": req.movement_type,
-                                      "allowed": list(MOVEMENT_TYPES)}
+            "unknown movement type",
+            {"movement_type": req.movement_type, "allowed": list(MOVEMENT_TYPES)},
         )
     if not req.lines:
         raise ValidationFailed("a posting needs at least one movement")
@@ -119,48 +120,65 @@ def post(req: PostingRequest) -> PostingResult:
         except LineError as exc:
             raise ValidationFailed(str(exc), {"line": i}) from exc
     fp = fingerprint(req)
-    with write_transaction():
-        session = db.session
-        if req.idempotency_key is not None:
-            hit = session.scalar(
-                select(_POSTINGS.c.id).where(_POSTINGS.c.idempotency_key == req.idempotency_key)
-            )
-            if hit is not None:
-                return _existing(session, req.idempotency_key, fp)
-        return _apply(session, req, fp)
+    nested = in_write_transaction()
+    try:
+        with write_transaction():
+            # Core on the session's connection: the ORM's per-statement bookkeeping would
+            # cost more than the statements themselves on this path.
+            conn = db.session.connection()
+            if req.idempotency_key is not None:
+                hit = conn.scalar(_POSTING_BY_KEY, {"key": req.idempotency_key})
+                if hit is not None:
+                    return _existing(conn, req.idempotency_key, fp)
+            return _apply(conn, req, fp)
+    except IntegrityError as exc:
+        # Only a race on PostgreSQL gets here: a concurrent posting under the same key, or a
+        # concurrent reversal of the same movement, committed first. Both checks ran before
+        # the insert, so the database's unique constraints are the backstop.
+        if nested:
+            raise  # the outer transaction is aborted; its owner decides (see api/idempotency)
+        return _after_race(req, fp, exc)
 
 
-def _apply(session: Session, req: PostingRequest, fp: str) -> PostingResult:
+def _after_race(req: PostingRequest, fp: str, exc: IntegrityError) -> PostingResult:
+    conn = db.session.connection()
+    if (
+        req.idempotency_key is not None
+        and conn.scalar(_POSTING_BY_KEY, {"key": req.idempotency_key}) is not None
+    ):
+        return _existing(conn, req.idempotency_key, fp)
+    reverses = [ln.reverses_movement_id for ln in req.lines if ln.reverses_movement_id]
+    if reverses:
+        raise AlreadyReversed(
+            "a movement can be reversed once only", {"movement_ids": reverses}
+        ) from exc
+    raise exc
+
+
+def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
     now = utcnow()
     occurred = req.occurred_at or now
     locs = {ln.from_location_id for ln in req.lines} | {ln.to_location_id for ln in req.lines}
-    physical = _physical(session, locs)
-    try:
-        with session.begin_nested():
-            posting_id = session.execute(
-                _INSERT_POSTING,
-                {
-                    "idempotency_key": req.idempotency_key,
-                    "fingerprint": fp,
-                    "movement_type": req.movement_type,
-                    "actor_id": req.actor_id,
-                    "device_id": req.device_id,
-                    "source_type": req.source_type,
-                    "source_id": req.source_id,
-                    "recorded_at": now,
-                },
-            ).scalar_one()
-    except IntegrityError:
-        # A concurrent request with the same key committed first (PostgreSQL): replay it.
-        if req.idempotency_key is None:
-            raise
-        return _existing(session, req.idempotency_key, fp)
+    physical = _physical(conn, locs)
+    posting_id = conn.execute(
+        _INSERT_POSTING,
+        {
+            "idempotency_key": req.idempotency_key,
+            "fingerprint": fp,
+            "movement_type": req.movement_type,
+            "actor_id": req.actor_id,
+            "device_id": req.device_id,
+            "source_type": req.source_type,
+            "source_id": req.source_id,
+            "recorded_at": now,
+        },
+    ).scalar_one()
 
     for key, delta in net_deltas(req.lines):
         params = _key_params(key, delta, now)
         if delta < 0 and key.location_id in physical:
-            if session.execute(_TAKE, params).rowcount != 1:
-                available = session.scalar(_AVAILABLE, params) or 0
+            if conn.execute(_TAKE, params).rowcount != 1:
+                available = conn.scalar(_AVAILABLE, params) or 0
                 raise InsufficientStock(
                     "not enough stock at the source location",
                     {
@@ -173,7 +191,7 @@ def _apply(session: Session, req: PostingRequest, fp: str) -> PostingResult:
                     },
                 )
         else:
-            session.execute(_ADD, params)
+            conn.execute(_ADD, params)
 
     rows = [
         {
@@ -201,16 +219,7 @@ def _apply(session: Session, req: PostingRequest, fp: str) -> PostingResult:
         }
         for i, ln in enumerate(req.lines)
     ]
-    reverses = [ln.reverses_movement_id for ln in req.lines if ln.reverses_movement_id]
-    try:
-        with session.begin_nested():
-            ids = tuple(session.execute(_INSERT_MOVEMENTS, rows).scalars().all())
-    except IntegrityError as exc:
-        if reverses:
-            raise AlreadyReversed(
-                "a movement can be reversed once only", {"movement_ids": reverses}
-            ) from exc
-        raise
+    ids = tuple(conn.execute(_INSERT_MOVEMENTS, rows).scalars().all())
     return PostingResult(posting_id=posting_id, movement_ids=ids, replayed=False)
 
 
@@ -231,5 +240,5 @@ def rebuild_balances() -> int:
     """Replace every balance with the sum of the movements (one GROUP BY); returns rows."""
     with write_transaction():
         db.session.execute(_REBUILD_DELETE)
-        result = db.session.execute(_REBUILD_INSERT, {"now": utcnow()})
+        result = db.session.connection().execute(_REBUILD_INSERT, {"now": utcnow()})
         return int(result.rowcount)

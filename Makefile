@@ -1,0 +1,61 @@
+# Scanfloor: `make demo` and `make test` are all a new user needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	&& { echo $$p; break; }; done)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.db
+
+.PHONY: help install demo test lint typecheck unit bench clean
+
+help:
+	@echo "make demo    create .venv, install, migrate, seed the demo warehouse, serve on http://$(HOST):$(PORT)"
+	@echo "make test    install and run lint, type checks and the whole test suite"
+	@echo "make bench   run the benchmarks in bench/ (JSON on stdout)"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p var
+	@export SCANFLOOR_MODE=demo DATABASE_URL="$${DATABASE_URL:-$(DEMO_DB)}"; \
+	$(BIN)/scanfloor db upgrade >/dev/null && \
+	$(BIN)/scanfloor seed-demo && \
+	echo "" && \
+	echo "Scanfloor demo on http://$(HOST):$(PORT)/" && \
+	echo "  console (sign in, search items)  http://$(HOST):$(PORT)/" && \
+	echo "  API description (OpenAPI)        http://$(HOST):$(PORT)/api/v1/openapi.json" && \
+	echo "  health                           http://$(HOST):$(PORT)/healthz" && \
+	echo "  Ctrl+C stops it; the data stays in var/demo.db (delete it to start over)" && \
+	exec $(BIN)/scanfloor serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check server tests bench migrations
+	$(BIN)/ruff format --check server tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit -q
+
+bench: $(STAMP)
+	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var build *.egg-info .pytest_cache .mypy_cache .ruff_cache
