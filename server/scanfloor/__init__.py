@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     register_blueprints(api)
     register_console(app)
 
+    from .realtime import register_realtime
+
+    register_realtime(app)
     socketio.init_app(
         app,
         message_queue=settings.socketio_message_queue,

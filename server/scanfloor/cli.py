@@ -41,6 +41,8 @@ def serve(host: str, port: int) -> None:
     from .extensions import socketio
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Flask ignores app.run() inside its own CLI unless told this is a deliberate serve.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(
         app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
     )

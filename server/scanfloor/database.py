@@ -11,8 +11,9 @@ conditional UPDATEs in a fixed key order.
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +24,10 @@ from .extensions import db
 
 _immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("immediate", default=False)
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("write_depth", default=0)
+_after: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "after_commit", default=None
+)
+log = logging.getLogger(__name__)
 _locks: dict[int, threading.RLock] = {}
 _locks_guard = threading.Lock()
 
@@ -84,6 +89,8 @@ def write_transaction() -> Iterator[None]:
     if lock is not None:
         lock.acquire()
     token = _depth.set(1)
+    callbacks: list[Callable[[], None]] = []
+    after = _after.set(callbacks)
     try:
         imm = _immediate.set(True)
         try:
@@ -98,8 +105,23 @@ def write_transaction() -> Iterator[None]:
             raise
     finally:
         _depth.reset(token)
+        _after.reset(after)
         if lock is not None:
             lock.release()
+    # Only now, committed and unlocked: pushes to sockets and webhooks (rule 8).
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # a failed push must never undo or fail a committed posting
+            log.exception("after-commit callback failed")
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current write transaction commits; never if it rolls back."""
+    pending = _after.get()
+    if pending is None:
+        raise RuntimeError("after_commit needs an open write_transaction")
+    pending.append(callback)
 
 
 def in_write_transaction() -> bool:

@@ -55,14 +55,15 @@ def _presented_token() -> str | None:
     return request.headers.get("X-API-Key", "").strip() or None
 
 
-def load_principal() -> Principal:
-    """The caller, or Unauthorized. Cached on flask.g for the request."""
-    cached = g.get("principal")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    token = _presented_token()
-    if not token:
-        raise Unauthorized("sign in first: send Authorization: Bearer <token>")
+def principal_for_token(token: str) -> Principal | None:
+    """The principal a token stands for, or None if it is unknown, revoked or expired."""
+    try:
+        return _principal(token)
+    except Unauthorized:
+        return None
+
+
+def _principal(token: str) -> Principal:
     row = db.session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
@@ -77,7 +78,18 @@ def load_principal() -> Principal:
         raise Unauthorized("token expired; sign in again")
     if not user.active:
         raise Unauthorized("user deactivated")
-    principal = Principal(user.id, user.username, user.role, tok.kind, tok.device_id)
+    return Principal(user.id, user.username, user.role, tok.kind, tok.device_id)
+
+
+def load_principal() -> Principal:
+    """The caller, or Unauthorized. Cached on flask.g for the request."""
+    cached = g.get("principal")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    token = _presented_token()
+    if not token:
+        raise Unauthorized("sign in first: send Authorization: Bearer <token>")
+    principal = _principal(token)
     g.principal = principal
     return principal
 

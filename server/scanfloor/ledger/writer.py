@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ..database import in_write_transaction, write_transaction
+from ..database import after_commit, in_write_transaction, write_transaction
 from ..errors import (
     AlreadyReversed,
     IdempotencyMismatch,
@@ -32,6 +32,7 @@ from ..errors import (
 )
 from ..extensions import db
 from ..timeutil import utcnow
+from .events import PostingCommitted, posting_committed
 from .models import MOVEMENT_TYPES, Movement, Posting
 from .rules import BalanceKey, LineError, PostingRequest, check_line, fingerprint, net_deltas
 
@@ -220,6 +221,14 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
         for i, ln in enumerate(req.lines)
     ]
     ids = tuple(conn.execute(_INSERT_MOVEMENTS, rows).scalars().all())
+    event = PostingCommitted(
+        posting_id=posting_id,
+        movement_type=req.movement_type,
+        movement_ids=ids,
+        item_ids=tuple(sorted({ln.item_id for ln in req.lines})),
+        location_ids=tuple(sorted(locs)),
+    )
+    after_commit(lambda: posting_committed.send(None, event=event))
     return PostingResult(posting_id=posting_id, movement_ids=ids, replayed=False)
 
 
