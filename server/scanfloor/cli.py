@@ -58,7 +58,12 @@ def seed_demo() -> None:
 
     if current_app.config["SCANFLOOR_MODE"] != "demo":
         raise click.ClickException("seed-demo runs only with SCANFLOOR_MODE=demo")
-    summary = run_seed()
+    from .errors import ScanfloorError
+
+    try:
+        summary = run_seed()
+    except ScanfloorError as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(summary)
 
 

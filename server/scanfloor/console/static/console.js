@@ -1,0 +1,321 @@
+/* Scanfloor console: sign in, find an item, show its stock and movements.
+ * Plain browser JavaScript, no build step. Every value from the API is written with
+ * textContent, never innerHTML, so item names cannot inject markup. */
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "scanfloor.console.session";
+  var API = document.body.getAttribute("data-api-base") || "/api/v1";
+  var lotCodes = {};
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  // ---- session (sessionStorage: the token dies with the tab) ----------------------------
+
+  function loadSession() {
+    var raw = window.sessionStorage.getItem(SESSION_KEY);
+    if (!raw) return null;
+    try {
+      var s = JSON.parse(raw);
+      if (s.expires_at && Date.parse(s.expires_at) <= Date.now()) {
+        window.sessionStorage.removeItem(SESSION_KEY);
+        return null;
+      }
+      return s;
+    } catch (e) {
+      window.sessionStorage.removeItem(SESSION_KEY);
+      return null;
+    }
+  }
+
+  function saveSession(body) {
+    window.sessionStorage.setItem(SESSION_KEY, JSON.stringify({
+      token: body.token, expires_at: body.expires_at, user: body.user || {}
+    }));
+  }
+
+  function clearSession() {
+    window.sessionStorage.removeItem(SESSION_KEY);
+  }
+
+  // ---- API -----------------------------------------------------------------------------
+
+  function ApiError(status, code, message, details) {
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.message = message;
+    this.details = details || {};
+  }
+  ApiError.prototype = Object.create(Error.prototype);
+
+  function call(method, path, options) {
+    options = options || {};
+    var url = API + path;
+    if (options.query) {
+      var params = new URLSearchParams();
+      Object.keys(options.query).forEach(function (k) {
+        var v = options.query[k];
+        if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+      });
+      var qs = params.toString();
+      if (qs) url += "?" + qs;
+    }
+    var headers = { "Accept": "application/json" };
+    var session = loadSession();
+    if (session && !options.anonymous) headers["Authorization"] = "Bearer " + session.token;
+    var init = { method: method, headers: headers, credentials: "same-origin" };
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
+    return fetch(url, init).then(function (res) {
+      return res.text().then(function (text) {
+        var data = null;
+        if (text) {
+          try { data = JSON.parse(text); } catch (e) { data = null; }
+        }
+        if (!res.ok) {
+          var err = data && data.error;
+          throw new ApiError(
+            res.status,
+            err && err.code ? err.code : "http_" + res.status,
+            err && err.message ? err.message : res.status + " " + res.statusText,
+            err && err.details
+          );
+        }
+        return data;
+      });
+    }, function (e) {
+      throw new ApiError(0, "network", "The server did not answer (" + e.message + ").");
+    });
+  }
+
+  // ---- messages ------------------------------------------------------------------------
+
+  function showError(err) {
+    var message = err && err.message ? err.message : String(err);
+    if (err instanceof ApiError && err.status === 401 && loadSession()) {
+      clearSession();
+      render();
+      message = "Your sign-in has ended: " + message;
+    }
+    var box = $("error");
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  function clearError() {
+    $("error").hidden = true;
+    $("error").textContent = "";
+  }
+
+  function busy(el, on) {
+    el.setAttribute("aria-busy", on ? "true" : "false");
+    Array.prototype.forEach.call(el.querySelectorAll("button"), function (b) {
+      b.disabled = on;
+    });
+  }
+
+  // ---- rendering helpers ---------------------------------------------------------------
+
+  function cell(row, text, className) {
+    var td = document.createElement("td");
+    td.textContent = text === null || text === undefined ? "" : String(text);
+    if (className) td.className = className;
+    row.appendChild(td);
+    return td;
+  }
+
+  function formatQty(n) {
+    return typeof n === "number" ? n.toLocaleString() : "";
+  }
+
+  function formatTime(iso) {
+    var t = Date.parse(iso);
+    return isNaN(t) ? iso || "" : new Date(t).toLocaleString();
+  }
+
+  function clearBody(table) {
+    var body = table.tBodies[0];
+    while (body.firstChild) body.removeChild(body.firstChild);
+    return body;
+  }
+
+  function render() {
+    var session = loadSession();
+    $("signin").hidden = !!session;
+    $("workspace").hidden = !session;
+    $("whoami").hidden = !session;
+    if (session) {
+      var user = session.user || {};
+      $("whoami-name").textContent = user.display_name || user.username || "";
+      $("whoami-role").textContent = user.role || "";
+    }
+  }
+
+  // ---- sign in / out -------------------------------------------------------------------
+
+  function onSignIn(event) {
+    event.preventDefault();
+    clearError();
+    var form = $("signin-form");
+    busy(form, true);
+    call("POST", "/auth/token", {
+      anonymous: true,
+      body: { username: $("username").value.trim(), password: $("password").value }
+    }).then(function (body) {
+      saveSession(body);
+      $("password").value = "";
+      render();
+      $("q").focus();
+    }).catch(showError).then(function () { busy(form, false); });
+  }
+
+  function onSignOut() {
+    clearSession();
+    clearError();
+    $("results").hidden = true;
+    $("item").hidden = true;
+    $("q").value = "";
+    render();
+    $("username").focus();
+  }
+
+  // ---- search and item -----------------------------------------------------------------
+
+  function onSearch(event) {
+    event.preventDefault();
+    clearError();
+    var form = $("search-form");
+    busy(form, true);
+    call("GET", "/items", { query: { q: $("q").value.trim(), limit: 25 } })
+      .then(showResults)
+      .catch(showError)
+      .then(function () { busy(form, false); });
+  }
+
+  function firstBarcode(item) {
+    var packs = item.packs || [];
+    for (var i = 0; i < packs.length; i++) {
+      if (packs[i].barcodes && packs[i].barcodes.length) return packs[i].barcodes[0].code;
+    }
+    return "";
+  }
+
+  function showResults(body) {
+    var items = (body && body.items) || [];
+    var tbody = clearBody($("results-table"));
+    items.forEach(function (item) {
+      var tr = document.createElement("tr");
+      var skuCell = document.createElement("td");
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "link";
+      open.textContent = item.sku;
+      open.addEventListener("click", function () { openItem(item); });
+      skuCell.appendChild(open);
+      tr.appendChild(skuCell);
+      cell(tr, item.name + (item.active === false ? " (inactive)" : ""));
+      cell(tr, item.tracking === "none" ? "-" : item.tracking +
+        (item.expiry_tracked ? " + expiry" : ""));
+      cell(tr, firstBarcode(item), "code");
+      tbody.appendChild(tr);
+    });
+    var title = items.length === 1 ? "1 item" : items.length + " items";
+    if (body && body.next_cursor) title += " (first page: narrow the search to see more)";
+    $("results-title").textContent = title;
+    $("results-empty").hidden = items.length > 0;
+    $("results-table").hidden = items.length === 0;
+    $("results").hidden = false;
+    if (items.length === 1) openItem(items[0]);
+  }
+
+  function openItem(item) {
+    clearError();
+    $("item-title").textContent = item.sku + " \u2014 " + item.name;
+    var meta = ["Base unit: " + item.base_unit];
+    meta.push(item.tracking === "none" ? "Not lot tracked" : "Tracked by " + item.tracking);
+    if (item.expiry_tracked) meta.push("expiry dates recorded");
+    $("item-meta").textContent = meta.join(" \u00b7 ");
+    var packs = $("item-packs");
+    while (packs.firstChild) packs.removeChild(packs.firstChild);
+    (item.packs || []).forEach(function (p) {
+      var li = document.createElement("li");
+      var codes = (p.barcodes || []).map(function (b) { return b.code; }).join(", ");
+      var label = p.level.charAt(0).toUpperCase() + p.level.slice(1);
+      li.textContent = label + " of " + p.quantity + " " + item.base_unit +
+        (codes ? " \u00b7 " + codes : "");
+      packs.appendChild(li);
+    });
+    clearBody($("balances-table"));
+    clearBody($("movements-table"));
+    $("on-hand").textContent = "";
+    var article = $("item");
+    article.hidden = false;
+    article.setAttribute("aria-busy", "true");
+    Promise.all([
+      call("GET", "/balances", { query: { item_id: item.id } }),
+      call("GET", "/movements", { query: { item_id: item.id, limit: 50 } })
+    ]).then(function (answers) {
+      showBalances(item, answers[0] || {});
+      showMovements(answers[1] || {});
+    }).catch(showError).then(function () {
+      article.setAttribute("aria-busy", "false");
+    });
+    article.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  function showBalances(item, body) {
+    var rows = body.balances || [];
+    var tbody = clearBody($("balances-table"));
+    lotCodes = {};
+    var physical = 0;
+    rows.forEach(function (b) {
+      if (b.lot_id) lotCodes[b.lot_id] = b.lot_code;
+      var tr = document.createElement("tr");
+      if (b.is_virtual) tr.className = "virtual";
+      cell(tr, b.location_code, "code");
+      cell(tr, (b.location_type || "").replace(/_/g, " ") + (b.is_virtual ? " (outside world)" : ""));
+      cell(tr, b.lot_code || "-");
+      cell(tr, b.container_code || "-");
+      cell(tr, formatQty(b.quantity), "num");
+      tbody.appendChild(tr);
+      if (!b.is_virtual) physical += b.quantity;
+    });
+    var total = (body.totals || []).filter(function (t) { return t.item_id === item.id; })[0];
+    $("on-hand").textContent = formatQty(total ? total.on_hand : physical) + " " + item.base_unit;
+    $("balances-empty").hidden = rows.length > 0;
+  }
+
+  function showMovements(body) {
+    var rows = body.movements || [];
+    var tbody = clearBody($("movements-table"));
+    rows.forEach(function (m) {
+      var tr = document.createElement("tr");
+      if (m.reverses_movement_id) tr.className = "reversal";
+      cell(tr, formatTime(m.occurred_at));
+      cell(tr, m.movement_type + (m.reverses_movement_id ? " of #" + m.reverses_movement_id : ""));
+      cell(tr, formatQty(m.quantity), "num");
+      cell(tr, m.from_location_code, "code");
+      cell(tr, m.to_location_code, "code");
+      cell(tr, m.lot_code || (m.lot_id ? lotCodes[m.lot_id] || "#" + m.lot_id : "-"));
+      cell(tr, m.reason_code || "");
+      cell(tr, m.posting_id, "num");
+      tbody.appendChild(tr);
+    });
+    $("movements-empty").hidden = rows.length > 0;
+  }
+
+  // ---- start ---------------------------------------------------------------------------
+
+  document.addEventListener("DOMContentLoaded", function () {
+    $("signin-form").addEventListener("submit", onSignIn);
+    $("signout").addEventListener("click", onSignOut);
+    $("search-form").addEventListener("submit", onSearch);
+    render();
+    (loadSession() ? $("q") : $("username")).focus();
+  });
+})();

@@ -1,0 +1,233 @@
+"""`scanfloor seed-demo`: a realistic warehouse whose stock came through the real ledger."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from biip.gtin import Gtin, GtinFormat
+from sqlalchemy import func, select, text
+
+from scanfloor.auth.models import User
+from scanfloor.auth.passwords import verify_secret
+from scanfloor.catalog.models import Barcode, Item, Location, Lot, PackLevel
+from scanfloor.extensions import db
+from scanfloor.ledger.models import Balance, Movement, Posting
+
+BIN_CODE = re.compile(r"^([A-Z])-(\d{2})-(\d{2})-([A-Z])$")
+
+
+@pytest.fixture
+def seeded(app: Any) -> str:
+    from scanfloor.seed.demo import seed_demo
+
+    # Left in test mode: seed_demo does not check the mode (the CLI does), and test mode keeps
+    # password hashing cheap.
+    return seed_demo()
+
+
+def _warehouse_locations() -> list[Location]:
+    wh = db.session.scalar(select(Location).where(Location.code == "WH1"))
+    assert wh is not None
+    assert (wh.level, wh.type, wh.is_virtual) == ("warehouse", "warehouse", False)
+    return list(db.session.scalars(select(Location).where(Location.warehouse_id == wh.id)))
+
+
+def test_demo_warehouse_has_zones_bins_and_work_areas(seeded):
+    locs = _warehouse_locations()
+    by_type: dict[str, list[Location]] = defaultdict(list)
+    for loc in locs:
+        by_type[loc.type].append(loc)
+    assert len(by_type["zone"]) >= 3 and all(z.level == "zone" for z in by_type["zone"])
+    assert len(by_type["storage"]) >= 200
+    assert len(by_type["pick_face"]) >= 50
+    assert all(b.sellable for b in by_type["storage"] + by_type["pick_face"])
+    assert len({BIN_CODE.match(b.code).group(1) for b in by_type["storage"]}) in (3, 4)
+    assert len(by_type["dock"]) >= 1 and not any(d.sellable for d in by_type["dock"])
+    assert len(by_type["pack_station"]) == 3
+    assert len(by_type["shipping"]) >= 1 and len(by_type["returns"]) >= 1
+    assert len(by_type["quarantine"]) >= 1 and not any(q.sellable for q in by_type["quarantine"])
+    zones = {z.id for z in by_type["zone"]}
+    bins = [loc for loc in locs if loc.level == "bin"]
+    assert all(b.parent_id in zones for b in bins)
+
+    labels = dict(
+        db.session.execute(
+            select(Barcode.location_id, Barcode.code).where(Barcode.target == "location")
+        ).all()
+    )
+    assert all(labels.get(b.id) == b.code.upper() for b in bins)
+
+
+def test_demo_walk_sequence_snakes_up_one_aisle_and_down_the_next(seeded):
+    bins = [loc for loc in _warehouse_locations() if loc.type in ("storage", "pick_face")]
+
+    def path_position(loc: Location) -> tuple[str, int, int, str]:
+        zone, aisle, bay, level = BIN_CODE.match(loc.code).groups()
+        a, b = int(aisle), int(bay)
+        return zone, a, b if a % 2 else -b, level
+
+    walk = [loc.walk_sequence for loc in sorted(bins, key=path_position)]
+    assert None not in walk
+    assert all(x < y for x, y in pairwise(walk))
+    # Aisle 2 of zone A is walked from its far end back to the front.
+    aisle2 = sorted(
+        (loc for loc in bins if loc.code.startswith("A-02-")), key=lambda loc: loc.walk_sequence
+    )
+    assert int(aisle2[0].code[5:7]) > int(aisle2[-1].code[5:7])
+
+
+def test_demo_catalog_has_valid_unique_gtins_per_pack_level(seeded):
+    items = db.session.scalars(select(Item)).all()
+    assert len(items) >= 500
+    rows = db.session.execute(
+        select(
+            PackLevel.item_id, PackLevel.level, PackLevel.quantity, Barcode.code, Barcode.symbology
+        ).join(Barcode, Barcode.pack_id == PackLevel.id)
+    ).all()
+    codes = [r.code for r in rows]
+    assert len(codes) == len(set(codes))
+    levels: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        gtin = Gtin.parse(r.code)  # biip checks the check digit independently of our code
+        assert r.symbology == "gtin" and len(r.code) == 14
+        if r.level == "each":
+            assert r.quantity == 1 and gtin.format is GtinFormat.GTIN_13
+        else:
+            assert gtin.format is GtinFormat.GTIN_14 and r.code[0] != "0"
+        levels[r.item_id][r.level] = r.quantity
+    assert all("each" in levels[i.id] for i in items)
+    with_case = [lv for lv in levels.values() if "case" in lv]
+    assert len(with_case) > len(items) / 2
+    assert {lv["case"] for lv in with_case} >= {6, 12, 24}
+    assert any("pallet" in lv for lv in levels.values())
+    assert any("inner" in lv for lv in levels.values())
+    for lv in levels.values():
+        if "inner" in lv:
+            assert lv["case"] % lv["inner"] == 0
+
+
+def test_about_one_item_in_seven_is_lot_tracked_with_expiring_lots(seeded):
+    items = db.session.scalars(select(Item)).all()
+    lots: dict[int, list[Lot]] = defaultdict(list)
+    for lot in db.session.scalars(select(Lot)):
+        lots[lot.item_id].append(lot)
+    tracked = [i for i in items if i.tracking == "lot"]
+    assert 0.10 <= len(tracked) / len(items) <= 0.20
+    for item in items:
+        if item.tracking == "lot":
+            assert item.expiry_tracked
+            assert 1 <= len(lots[item.id]) <= 3
+            assert all(lot.expiry is not None for lot in lots[item.id])
+        else:
+            assert not item.expiry_tracked and not lots[item.id]
+
+
+def test_demo_stock_arrives_only_as_receipts_from_the_vendor(seeded):
+    vendor = db.session.scalar(select(Location.id).where(Location.code == "VENDOR"))
+    moves = db.session.scalars(select(Movement)).all()
+    assert len(moves) > 500
+    assert {(m.movement_type, m.from_location_id, m.source_type, m.source_id) for m in moves} == {
+        ("receipt", vendor, "seed", "demo")
+    }
+    assert all(m.unit_cost is not None and m.unit_cost > 0 for m in moves)
+    lot_items = set(db.session.scalars(select(Item.id).where(Item.tracking == "lot")))
+    assert all((m.lot_id is not None) == (m.item_id in lot_items) for m in moves)
+    keys = db.session.scalars(select(Posting.idempotency_key)).all()
+    assert len(keys) >= 2 and all(re.fullmatch(r"seed-demo-\d+", k) for k in keys)
+
+
+def test_demo_ledger_balances_sum_to_zero_and_match_the_movements(seeded):
+    unbalanced = db.session.execute(
+        text(
+            "SELECT item_id, SUM(quantity) FROM balances GROUP BY item_id HAVING SUM(quantity) <> 0"
+        )
+    ).all()
+    assert unbalanced == []
+    negative = db.session.execute(
+        select(Balance.id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Location.is_virtual.is_(False), Balance.quantity < 0)
+    ).all()
+    assert negative == []
+    from_movements = {
+        tuple(r[:4]): r[4]
+        for r in db.session.execute(
+            text(
+                "SELECT item_id, loc, lot, cont, SUM(q) FROM ("
+                " SELECT item_id, to_location_id AS loc, COALESCE(lot_id, 0) AS lot,"
+                "  COALESCE(to_container_id, 0) AS cont, quantity AS q FROM movements"
+                " UNION ALL"
+                " SELECT item_id, from_location_id, COALESCE(lot_id, 0),"
+                "  COALESCE(from_container_id, 0), -quantity FROM movements"
+                ") m GROUP BY item_id, loc, lot, cont HAVING SUM(q) <> 0"
+            )
+        )
+    }
+    stored = {
+        tuple(r[:4]): r[4]
+        for r in db.session.execute(
+            text(
+                "SELECT item_id, location_id, COALESCE(lot_id, 0), COALESCE(container_id, 0),"
+                " quantity FROM balances WHERE quantity <> 0"
+            )
+        )
+    }
+    assert stored == from_movements
+    stocked = db.session.scalar(
+        select(func.count(func.distinct(Balance.item_id)))
+        .join(Location, Location.id == Balance.location_id)
+        .where(Location.is_virtual.is_(False), Balance.quantity > 0)
+    )
+    assert stocked >= 400
+
+
+def test_seeded_ledger_passes_verify(seeded):
+    verify = pytest.importorskip("scanfloor.ledger.verify")
+    assert verify.verify_ledger().clean
+
+
+def _snapshot() -> dict[str, Any]:
+    counts = {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Location, Item, PackLevel, Barcode, Lot, User, Posting, Movement, Balance)
+    }
+    balances = sorted(
+        db.session.execute(
+            select(Balance.item_id, Balance.location_id, Balance.lot_id, Balance.quantity)
+        )
+    )
+    return {"counts": counts, "balances": balances}
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    from scanfloor.seed.demo import seed_demo
+
+    before = _snapshot()
+    again = seed_demo()
+    assert "already present" in again and "nothing changed" in again
+    assert _snapshot() == before
+
+
+def test_demo_users_sign_in_with_password_or_badge_and_pin(seeded):
+    expected = {
+        "admin": "admin",
+        "manager": "manager",
+        "super": "supervisor",
+        "worker1": "worker",
+        "worker2": "worker",
+    }
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    assert {name: users[name].role for name in expected} == expected
+    pins = set()
+    for name in expected:
+        user = users[name]
+        assert verify_secret(user.password_hash, "demo")
+        pin = re.search(rf"^\s*{name}\s+demo\s+\w+\s+{user.badge}\s+(\d+)", seeded, re.M)
+        assert pin, f"the summary lists {name}'s login"
+        assert verify_secret(user.pin_hash, pin.group(1))
+        pins.add(pin.group(1))
+    assert len(pins) == len(expected)
