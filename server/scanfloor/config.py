@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_SQLITE = "sqlite:///scanfloor.db"
+DEMO_SECRET = "scanfloor-demo-mode-key-not-secret-do-not-use-in-production"
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "scanfloor"}
 
 
@@ -67,7 +68,10 @@ class Settings:
                     "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
                 )
         elif not self.secret_key:
-            self.secret_key = secrets.token_urlsafe(48)
+            # Demo: one fixed, public key, so several demo processes (and restarts) agree on
+            # idempotency fingerprints; demo mode is insecure by design (password "demo").
+            # Test: a fresh random key per app.
+            self.secret_key = DEMO_SECRET if self.mode == "demo" else secrets.token_urlsafe(48)
 
     def flask_config(self) -> dict[str, Any]:
         url = self.database_url

@@ -10,7 +10,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
 import requests
 
 BIN = Path(sys.executable).parent
@@ -71,3 +73,40 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One seeded demo server (SQLite) for the browser tests of this run."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    env = base_env(DATABASE_URL=f"sqlite:///{path}", SCANFLOOR_MODE="demo")
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    seeded = run_cli("seed-demo", env=env, timeout=300)
+    assert seeded.returncode == 0, seeded.stderr
+    port = free_port()
+    with serving([str(BIN / "scanfloor"), "serve", "--port", str(port)], env, port) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright (its own browser download fails here)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests skipped: {CHROMIUM} missing (make test installs it with apt)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-gpu",
+            ],
+        )
+        yield b
+        b.close()

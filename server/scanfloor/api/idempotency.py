@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, g, make_response, request
+from flask import Response, current_app, g, make_response, request
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.guard import load_principal
@@ -34,12 +35,14 @@ def current_key() -> str | None:
 
 
 def _fingerprint(principal: str) -> str:
+    """HMAC (keyed by SECRET_KEY), not a bare hash: bodies may carry passwords or PINs, and a
+    plain SHA-256 of a short PIN is reversed by brute force in no time."""
     body = request.get_data(cache=True)
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
     except ValueError:
         canonical = body
-    h = hashlib.sha256()
+    h = hmac.new(current_app.config["SECRET_KEY"].encode(), digestmod=hashlib.sha256)
     for part in (principal.encode(), request.method.encode(), request.path.encode(), canonical):
         h.update(part)
         h.update(b"\0")
@@ -65,9 +68,36 @@ def _check_key(key: str) -> None:
         )
 
 
+def _redact(body: str, fields: tuple[str, ...]) -> str:
+    if not fields:
+        return body
+    data = json.loads(body)
+    if isinstance(data, dict):
+        for name in fields:
+            if name in data:
+                data[name] = None
+    return json.dumps(data)
+
+
+def idempotent_redacting(*fields: str) -> Callable[[F], F]:
+    """Like @idempotent, but the stored answer has these top-level fields set to null.
+
+    For answers that show a secret once (a new API key): a replay says what was done
+    without handing the secret out again or keeping it in clear in the database.
+    """
+
+    def decorate(func: F) -> F:
+        return _idempotent(func, fields)
+
+    return decorate
+
+
 def idempotent(func: F) -> F:
     """Outermost decorator of a POST view: replays answers for a repeated Idempotency-Key."""
+    return _idempotent(func, ())
 
+
+def _idempotent(func: F, redact: tuple[str, ...]) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
@@ -92,7 +122,7 @@ def idempotent(func: F) -> F:
                             path=request.path,
                             fingerprint=fp,
                             status=resp.status_code,
-                            body=resp.get_data(as_text=True),
+                            body=_redact(resp.get_data(as_text=True), redact),
                         )
                     )
                     db.session.flush()
