@@ -156,6 +156,10 @@ def _after_race(req: PostingRequest, fp: str, exc: IntegrityError) -> PostingRes
     raise exc
 
 
+def _announce(event: PostingCommitted) -> None:
+    posting_committed.send(None, event=event)
+
+
 def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
     now = utcnow()
     occurred = req.occurred_at or now
@@ -228,7 +232,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
         item_ids=tuple(sorted({ln.item_id for ln in req.lines})),
         location_ids=tuple(sorted(locs)),
     )
-    after_commit(lambda: posting_committed.send(None, event=event))
+    after_commit(lambda: _announce(event))
     return PostingResult(posting_id=posting_id, movement_ids=ids, replayed=False)
 
 
