@@ -61,7 +61,7 @@ def writer(url: str) -> dict[str, float]:
 
     app = create_app(Settings(mode="test", database_url=url))
     with app.app_context():
-        upgrade(directory=str(REPO / "migrations"))
+        upgrade(directory=str(REPO / "migrations"), revision="heads")
         vendor = db.session.scalar(db.select(Location.id).where(Location.code == "VENDOR"))
         bins = [
             Location(code=f"B{i}", name=f"B{i}", level="bin", type="storage") for i in range(20)

@@ -53,7 +53,7 @@ def _migrate(url: str) -> None:
     from flask_migrate import upgrade
 
     with app.app_context():
-        upgrade(directory=str(REPO / "migrations"))
+        upgrade(directory=str(REPO / "migrations"), revision="heads")
         from scanfloor.extensions import db
 
         db.engine.dispose()
