@@ -97,6 +97,37 @@ def idempotent(func: F) -> F:
     return _idempotent(func, ())
 
 
+def _run_once(
+    func: Callable[..., Any],
+    args: Any,
+    kwargs: Any,
+    key: str,
+    principal: str,
+    fp: str,
+    redact: tuple[str, ...],
+) -> Any:
+    with write_transaction():
+        rec = db.session.get(IdempotencyRecord, key)
+        if rec is not None:
+            return _replay(rec, fp)
+        g.idempotency_key = key
+        resp = make_response(func(*args, **kwargs))
+        if 200 <= resp.status_code < 300:
+            db.session.add(
+                IdempotencyRecord(
+                    key=key,
+                    principal=principal,
+                    method=request.method,
+                    path=request.path,
+                    fingerprint=fp,
+                    status=resp.status_code,
+                    body=_redact(resp.get_data(as_text=True), redact),
+                )
+            )
+            db.session.flush()
+        return resp
+
+
 def _idempotent(func: F, redact: tuple[str, ...]) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -106,32 +137,18 @@ def _idempotent(func: F, redact: tuple[str, ...]) -> F:
         _check_key(key)
         principal = load_principal().label
         fp = _fingerprint(principal)
-        try:
-            with write_transaction():
+        for attempt in (1, 2):
+            try:
+                return _run_once(func, args, kwargs, key, principal, fp, redact)
+            except IntegrityError:
+                # A concurrent request won a unique-constraint race (PostgreSQL). If it was
+                # this key, answer as it did; otherwise run once more against what it
+                # committed, so the loser gets the named error (409), never a 500.
                 rec = db.session.get(IdempotencyRecord, key)
                 if rec is not None:
                     return _replay(rec, fp)
-                g.idempotency_key = key
-                resp = make_response(func(*args, **kwargs))
-                if 200 <= resp.status_code < 300:
-                    db.session.add(
-                        IdempotencyRecord(
-                            key=key,
-                            principal=principal,
-                            method=request.method,
-                            path=request.path,
-                            fingerprint=fp,
-                            status=resp.status_code,
-                            body=_redact(resp.get_data(as_text=True), redact),
-                        )
-                    )
-                    db.session.flush()
-                return resp
-        except IntegrityError:
-            # Another request with this key committed first (PostgreSQL): answer as it did.
-            rec = db.session.get(IdempotencyRecord, key)
-            if rec is None:
-                raise
-            return _replay(rec, fp)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     return wrapper  # type: ignore[return-value]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ..catalog.models import Item, Location, Lot
 from ..database import write_transaction
-from ..errors import AlreadyReversed, Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from .models import Movement, Posting
+from .models import Movement
 from .rules import MovementLine, PostingRequest, reversal_of
 from .writer import PostingResult, post
 
@@ -158,49 +158,40 @@ def reverse_movement(
     idempotency_key: str | None = None,
     reason: str | None = None,
 ) -> PostingResult:
-    """Post the movement that undoes another; each movement is reversed at most once."""
-    with write_transaction():
-        mv = db.session.get(Movement, movement_id)
-        if mv is None:
-            raise NotFound("movement not found", {"movement_id": movement_id})
-        if idempotency_key is None or not _is_replay(idempotency_key):
-            if mv.reverses_movement_id is not None:
-                raise Conflict(
-                    "this movement is itself a reversal; post a new movement instead",
-                    {"movement_id": mv.id, "reverses_movement_id": mv.reverses_movement_id},
-                )
-            done = db.session.scalar(
-                select(Movement.id).where(Movement.reverses_movement_id == mv.id)
-            )
-            if done is not None:
-                raise AlreadyReversed(
-                    "this movement was already reversed",
-                    {"movement_id": mv.id, "reversed_by": done},
-                )
-        line = reversal_of(
-            mv.item_id,
-            mv.quantity,
-            mv.from_location_id,
-            mv.to_location_id,
-            mv.lot_id,
-            mv.from_container_id,
-            mv.to_container_id,
-            mv.id,
-        )
-        if reason:
-            line = MovementLine(**{**line.__dict__, "reason_code": reason[:32]})
-        return post(
-            PostingRequest(
-                movement_type="reversal",
-                lines=(line,),
-                actor_id=actor_id,
-                device_id=device_id,
-                source_type="movement",
-                source_id=str(mv.id),
-                idempotency_key=idempotency_key,
-            )
-        )
+    """Post the movement that undoes another; each movement is reversed at most once.
 
-
-def _is_replay(key: str) -> bool:
-    return db.session.scalar(select(Posting.id).where(Posting.idempotency_key == key)) is not None
+    The writer refuses a second reversal (checked inside its transaction, with a unique
+    constraint as the backstop for a race), so this only reads the movement to build the
+    opposite line; no transaction of its own is opened around the writer's.
+    """
+    mv = db.session.get(Movement, movement_id)
+    if mv is None:
+        raise NotFound("movement not found", {"movement_id": movement_id})
+    if mv.reverses_movement_id is not None:
+        raise Conflict(
+            "this movement is itself a reversal; post a new movement instead",
+            {"movement_id": mv.id, "reverses_movement_id": mv.reverses_movement_id},
+        )
+    line = reversal_of(
+        mv.item_id,
+        mv.quantity,
+        mv.from_location_id,
+        mv.to_location_id,
+        mv.lot_id,
+        mv.from_container_id,
+        mv.to_container_id,
+        mv.id,
+    )
+    if reason:
+        line = replace(line, reason_code=reason[:32])
+    return post(
+        PostingRequest(
+            movement_type="reversal",
+            lines=(line,),
+            actor_id=actor_id,
+            device_id=device_id,
+            source_type="movement",
+            source_id=str(mv.id),
+            idempotency_key=idempotency_key,
+        )
+    )

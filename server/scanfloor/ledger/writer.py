@@ -52,6 +52,20 @@ _ADD = text(
     "updated_at = excluded.updated_at"
 )
 _AVAILABLE = text(f"SELECT quantity FROM balances WHERE {_KEY_WHERE}")
+_ITEMS = text("SELECT id FROM items WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+_LOTS = text("SELECT id, item_id FROM lots WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_CONTAINERS = text("SELECT id FROM containers WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_MOVEMENT_IDS = text("SELECT id FROM movements WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_REVERSED = text(
+    "SELECT reverses_movement_id FROM movements WHERE reverses_movement_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+MAX_KEY = 200
 _LOCATIONS = text("SELECT id, is_virtual FROM locations WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
@@ -120,6 +134,10 @@ def post(req: PostingRequest) -> PostingResult:
             check_line(line)
         except LineError as exc:
             raise ValidationFailed(str(exc), {"line": i}) from exc
+    if req.idempotency_key is not None and not 0 < len(req.idempotency_key) <= MAX_KEY:
+        raise ValidationFailed(
+            f"an idempotency key is 1-{MAX_KEY} characters", {"length": len(req.idempotency_key)}
+        )
     fp = fingerprint(req)
     nested = in_write_transaction()
     try:
@@ -149,11 +167,45 @@ def _after_race(req: PostingRequest, fp: str, exc: IntegrityError) -> PostingRes
     ):
         return _existing(conn, req.idempotency_key, fp)
     reverses = [ln.reverses_movement_id for ln in req.lines if ln.reverses_movement_id]
-    if reverses:
+    done = conn.execute(_REVERSED, {"ids": reverses}).scalars().all() if reverses else []
+    if done:
         raise AlreadyReversed(
-            "a movement can be reversed once only", {"movement_ids": reverses}
+            "a movement can be reversed once only", {"movement_ids": sorted(done)}
         ) from exc
     raise exc
+
+
+def _check_references(conn: Connection, req: PostingRequest) -> None:
+    """Unknown items, lots, containers or movements are a clear NotFound, not a raw FK error;
+    a movement already reversed is refused before anything is written."""
+    items = {ln.item_id for ln in req.lines}
+    found = set(conn.execute(_ITEMS, {"ids": sorted(items)}).scalars())
+    if items - found:
+        raise NotFound("item not found", {"item_ids": sorted(items - found)})
+    lots = {(ln.lot_id, ln.item_id) for ln in req.lines if ln.lot_id is not None}
+    if lots:
+        rows = conn.execute(_LOTS, {"ids": sorted(lot for lot, _ in lots)}).all()
+        known = {(r.id, r.item_id) for r in rows}
+        if lots - known:
+            raise NotFound(
+                "lot not found for this item",
+                {"lots": [{"lot_id": lot, "item_id": item} for lot, item in sorted(lots - known)]},
+            )
+    conts = {c for ln in req.lines for c in (ln.from_container_id, ln.to_container_id) if c}
+    if conts:
+        have = set(conn.execute(_CONTAINERS, {"ids": sorted(conts)}).scalars())
+        if conts - have:
+            raise NotFound("container not found", {"container_ids": sorted(conts - have)})
+    reverses = {ln.reverses_movement_id for ln in req.lines if ln.reverses_movement_id}
+    if reverses:
+        exist = set(conn.execute(_MOVEMENT_IDS, {"ids": sorted(reverses)}).scalars())
+        if reverses - exist:
+            raise NotFound("movement not found", {"movement_ids": sorted(reverses - exist)})
+        done = conn.execute(_REVERSED, {"ids": sorted(reverses)}).scalars().all()
+        if done:
+            raise AlreadyReversed(
+                "a movement can be reversed once only", {"movement_ids": sorted(done)}
+            )
 
 
 def _announce(event: PostingCommitted) -> None:
@@ -165,6 +217,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
     occurred = req.occurred_at or now
     locs = {ln.from_location_id for ln in req.lines} | {ln.to_location_id for ln in req.lines}
     physical = _physical(conn, locs)
+    _check_references(conn, req)
     posting_id = conn.execute(
         _INSERT_POSTING,
         {
