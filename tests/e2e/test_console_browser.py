@@ -26,6 +26,9 @@ def test_manager_signs_in_finds_an_item_and_sees_its_stock(demo_server, browser)
     page.get_by_role("button", name="GRO-1001").click()
     page.get_by_text("On hand (physical locations)").wait_for(timeout=10_000)
     page.get_by_text("Recent movements").wait_for(timeout=10_000)
+    # The headings are in the page from the start; wait for the rows the API fills in.
+    page.locator("#balances-table tbody tr").first.wait_for(timeout=10_000)
+    page.locator("#movements-table tbody tr").first.wait_for(timeout=10_000)
     body = page.inner_text("body")
     assert "VENDOR" in body and "receipt" in body
     page.screenshot(path=str(SHOTS / "console-item.png"), full_page=True)
