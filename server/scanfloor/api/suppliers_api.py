@@ -1,0 +1,58 @@
+"""Suppliers: who ships to us, and their over-receipt tolerance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth.guard import requires
+from ..catalog.results import Page
+from ..receiving import suppliers_service
+from ..receiving.results import SupplierView
+from .idempotency import idempotent
+from .receiving_schemas import (
+    SupplierCreateSchema,
+    SupplierListArgs,
+    SupplierPageSchema,
+    SupplierPatchSchema,
+    SupplierSchema,
+)
+
+blp = Blueprint("suppliers_api", __name__, url_prefix="/api/v1", description="Suppliers")
+
+
+@blp.route("/suppliers")
+class Suppliers(MethodView):
+    @blp.arguments(SupplierListArgs, location="query")
+    @blp.response(200, SupplierPageSchema)
+    @requires("worker")
+    def get(self, args: dict[str, Any]) -> Page[SupplierView]:
+        """List suppliers; q matches part of the code or name."""
+        return suppliers_service.list_suppliers(**args)
+
+    @idempotent
+    @blp.arguments(SupplierCreateSchema)
+    @blp.response(201, SupplierSchema)
+    @requires("manager")
+    def post(self, args: dict[str, Any]) -> SupplierView:
+        """Register a supplier (code unique; over-receipt tolerance defaults to 0%)."""
+        return suppliers_service.create_supplier(**args)
+
+
+@blp.route("/suppliers/<int:supplier_id>")
+class SupplierById(MethodView):
+    @blp.response(200, SupplierSchema)
+    @requires("worker")
+    def get(self, supplier_id: int) -> SupplierView:
+        """One supplier."""
+        return suppliers_service.get_supplier(supplier_id)
+
+    @idempotent
+    @blp.arguments(SupplierPatchSchema)
+    @blp.response(200, SupplierSchema)
+    @requires("manager")
+    def patch(self, args: dict[str, Any], supplier_id: int) -> SupplierView:
+        """Change a supplier's name, tolerance or active flag."""
+        return suppliers_service.update_supplier(supplier_id, args)

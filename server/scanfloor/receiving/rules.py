@@ -1,0 +1,287 @@
+"""Pure receiving rules: PO states, over-receipt tolerance, what a confirmation must carry.
+
+Plain values in, plain values out. A broken rule raises ReceivingRuleError with a stable code;
+the services turn it into the named error the API answers with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from typing import Any
+
+ROLES = ("worker", "supervisor", "manager", "admin")
+RECEIVABLE_STATES = frozenset({"open", "partially_received", "received"})
+MAX_TOLERANCE_PCT = Decimal("100")
+APPROVER_ROLE = "supervisor"
+DOCK_TYPES = frozenset({"dock", "staging"})
+MAX_REASON = 32
+
+
+class ReceivingRuleError(ValueError):
+    """A confirmation or a state change the rules refuse; `code` names which rule."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+@dataclass(frozen=True)
+class ScanWarning:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Excess:
+    """An over-receipt: what was ordered, already received, asked for, and allowed in all."""
+
+    ordered: int
+    received: int
+    requested: int
+    allowed: int
+
+
+# --- states ------------------------------------------------------------------------------
+
+_TRANSITIONS = {
+    "open": ({"draft"}, "open"),
+    "close": ({"draft", "open", "partially_received", "received"}, "closed"),
+}
+
+
+_DONE = {"open": "opened", "close": "closed"}
+
+
+def transition(state: str, action: str) -> str:
+    """The state a PO moves to when `action` (open | close) is applied, or a refusal."""
+    allowed_from, target = _TRANSITIONS[action]
+    if state not in allowed_from:
+        raise ReceivingRuleError(
+            "invalid_state",
+            f"a {state.replace('_', ' ')} purchase order cannot be {_DONE[action]}",
+            {"state": state, "action": action, "allowed_from": sorted(allowed_from)},
+        )
+    return target
+
+
+def check_receivable(state: str) -> None:
+    """Receiving is allowed once a PO is open and until it is closed."""
+    if state not in RECEIVABLE_STATES:
+        raise ReceivingRuleError(
+            "po_not_receivable",
+            "this purchase order is not open for receiving"
+            if state == "draft"
+            else "this purchase order is closed",
+            {"state": state, "receivable_states": sorted(RECEIVABLE_STATES)},
+        )
+
+
+def state_after_receipt(lines: Iterable[tuple[int, int]]) -> str:
+    """A receivable PO's state from its lines' (ordered, received): every line complete is
+    received, anything received is partially received, nothing yet is open."""
+    pairs = list(lines)
+    if pairs and all(received >= ordered for ordered, received in pairs):
+        return "received"
+    if any(received > 0 for _, received in pairs):
+        return "partially_received"
+    return "open"
+
+
+# --- tolerance ---------------------------------------------------------------------------
+
+
+def parse_tolerance(raw: str | Decimal | int) -> Decimal:
+    """A tolerance percentage, 0-100, at most two decimals."""
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ReceivingRuleError(
+            "invalid_tolerance", "tolerance must be a decimal number", {"value": str(raw)}
+        ) from exc
+    if not value.is_finite() or value < 0 or value > MAX_TOLERANCE_PCT:
+        raise ReceivingRuleError(
+            "invalid_tolerance", "tolerance is a percentage from 0 to 100", {"value": str(raw)}
+        )
+    if value != value.quantize(Decimal("0.01")):
+        raise ReceivingRuleError(
+            "invalid_tolerance", "tolerance has at most two decimals", {"value": str(raw)}
+        )
+    return value
+
+
+def allowed_total(ordered: int, tolerance_pct: Decimal) -> int:
+    """Ordered plus the tolerance, rounded down to whole base units (0% allows ordered)."""
+    extra = (Decimal(ordered) * tolerance_pct / 100).to_integral_value(rounding=ROUND_FLOOR)
+    return ordered + int(extra)
+
+
+def over_receipt(
+    ordered: int, received: int, requested: int, tolerance_pct: Decimal
+) -> Excess | None:
+    """The excess if receiving `requested` more would pass the tolerance, else None."""
+    allowed = allowed_total(ordered, tolerance_pct)
+    if received + requested <= allowed:
+        return None
+    return Excess(ordered=ordered, received=received, requested=requested, allowed=allowed)
+
+
+def variance(ordered: int, received_before: int, quantity: int) -> int:
+    """Units beyond the ordered quantity that this confirmation brings in."""
+    return max(0, received_before + quantity - ordered) - max(0, received_before - ordered)
+
+
+def may_approve(role: str) -> bool:
+    """Supervisors and above approve an over-receipt on the spot."""
+    return role in ROLES and ROLES.index(role) >= ROLES.index(APPROVER_ROLE)
+
+
+def may_see_expected(blind_receipt: bool, role: str) -> bool:
+    """Blind receipt hides ordered quantities from workers, so they count what is there."""
+    return not blind_receipt or may_approve(role)
+
+
+# --- one confirmation --------------------------------------------------------------------
+
+
+def split_damaged(quantity: int, damaged: int, reason: str | None) -> tuple[int, int]:
+    """(good, damaged) of a confirmation; damaged units need a reason and cannot exceed it."""
+    if quantity <= 0:
+        raise ReceivingRuleError(
+            "invalid_quantity",
+            "quantity must be a positive number of base units",
+            {"quantity": quantity},
+        )
+    if damaged < 0 or damaged > quantity:
+        raise ReceivingRuleError(
+            "invalid_quantity",
+            "damaged quantity is part of the quantity: from 0 to the quantity",
+            {"quantity": quantity, "damaged_quantity": damaged},
+        )
+    if damaged and not (reason or "").strip():
+        raise ReceivingRuleError(
+            "damage_reason_required",
+            "say why the damaged units are damaged",
+            {"damaged_quantity": damaged},
+        )
+    return quantity - damaged, damaged
+
+
+def check_lot_and_expiry(
+    *,
+    tracking: str,
+    expiry_tracked: bool,
+    lot_code: str | None,
+    expiry: date | None,
+    today: date,
+) -> list[ScanWarning]:
+    """Lot-tracked items need a lot, expiry-tracked ones an expiry; a past expiry warns."""
+    if tracking == "lot" and not lot_code:
+        raise ReceivingRuleError(
+            "lot_required", "this item is lot-tracked: scan or enter the lot", {"field": "lot_code"}
+        )
+    if expiry_tracked and expiry is None:
+        raise ReceivingRuleError(
+            "expiry_required",
+            "this item tracks expiry: scan or enter the expiry date",
+            {"field": "expiry"},
+        )
+    warnings: list[ScanWarning] = []
+    if tracking != "lot" and lot_code:
+        warnings.append(
+            ScanWarning("lot_ignored", f"this item is not lot-tracked; lot {lot_code} was not kept")
+        )
+    if expiry is not None and expiry < today:
+        warnings.append(
+            ScanWarning("expired", f"expiry date {expiry.isoformat()} has passed; received anyway")
+        )
+    return warnings
+
+
+def check_destination(location_type: str, is_virtual: bool, active: bool) -> None:
+    """Received stock lands on a dock or staging location (putaway moves it on)."""
+    if is_virtual or not active or location_type not in DOCK_TYPES:
+        raise ReceivingRuleError(
+            "wrong_location",
+            "receive onto a dock or staging location (or an LPN standing on one)",
+            {"location_type": location_type, "allowed_types": sorted(DOCK_TYPES)},
+        )
+
+
+# --- presentation of numbers -------------------------------------------------------------
+
+
+def decimal_text(value: Decimal | None, min_places: int = 0) -> str | None:
+    """A decimal as plain text without trailing zeros, keeping at least `min_places`."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    if min_places:
+        places = len(text.partition(".")[2])
+        if places < min_places:
+            text = format(value.quantize(Decimal(1).scaleb(-min_places)), "f")
+    return text
+
+
+# --- codes -------------------------------------------------------------------------------
+
+MAX_PO_NUMBER = 40
+MAX_SUPPLIER_CODE = 32
+MAX_UNIT_COST = Decimal("1e12")
+
+
+def normalise_po_number(raw: str) -> str:
+    """PO numbers compare case-insensitively: trimmed, upper-cased, no inner whitespace."""
+    code = raw.strip().upper()
+    if (
+        not code
+        or len(code) > MAX_PO_NUMBER
+        or not code.isprintable()
+        or any(ch.isspace() for ch in code)
+    ):
+        raise ReceivingRuleError(
+            "invalid_number",
+            f"a PO number is 1-{MAX_PO_NUMBER} printable characters without spaces",
+            {"number": raw},
+        )
+    return code
+
+
+def normalise_supplier_code(raw: str) -> str:
+    """Supplier codes: trimmed, upper-cased, letters, digits and - _ . only."""
+    code = raw.strip().upper()
+    if (
+        not code
+        or len(code) > MAX_SUPPLIER_CODE
+        or not code.isascii()
+        or not all(ch.isalnum() or ch in "-_." for ch in code)
+    ):
+        raise ReceivingRuleError(
+            "invalid_code",
+            f"a supplier code is 1-{MAX_SUPPLIER_CODE} letters, digits, '-', '_' or '.'",
+            {"code": raw},
+        )
+    return code
+
+
+def parse_unit_cost(raw: str | Decimal) -> Decimal:
+    """Money: a non-negative decimal with at most 6 places (never a float)."""
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ReceivingRuleError(
+            "invalid_unit_cost", "unit cost must be a decimal number", {"value": str(raw)}
+        ) from exc
+    if not value.is_finite() or value < 0 or value >= MAX_UNIT_COST:
+        raise ReceivingRuleError(
+            "invalid_unit_cost", "unit cost must be 0 or more", {"value": str(raw)}
+        )
+    if value != value.quantize(Decimal("0.000001")):
+        raise ReceivingRuleError(
+            "invalid_unit_cost", "unit cost has at most 6 decimals", {"value": str(raw)}
+        )
+    return value

@@ -1,0 +1,220 @@
+"""Receiving rules: tolerance, PO states, what a confirmation must carry (no database)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from scanfloor.receiving.rules import (
+    Excess,
+    ReceivingRuleError,
+    allowed_total,
+    check_destination,
+    check_lot_and_expiry,
+    check_receivable,
+    decimal_text,
+    may_approve,
+    may_see_expected,
+    normalise_po_number,
+    normalise_supplier_code,
+    over_receipt,
+    parse_tolerance,
+    parse_unit_cost,
+    split_damaged,
+    state_after_receipt,
+    transition,
+    variance,
+)
+
+TODAY = date(2026, 6, 1)
+
+
+def _code(excinfo: pytest.ExceptionInfo[ReceivingRuleError]) -> str:
+    return excinfo.value.code
+
+
+# --- tolerance ---------------------------------------------------------------------------
+
+
+def test_zero_tolerance_allows_exactly_the_ordered_quantity():
+    assert allowed_total(100, Decimal("0")) == 100
+    assert over_receipt(100, 60, 40, Decimal("0")) is None
+    assert over_receipt(100, 60, 41, Decimal("0")) == Excess(100, 60, 41, 100)
+
+
+def test_tolerance_is_a_percentage_of_the_ordered_quantity_rounded_down():
+    assert allowed_total(100, Decimal("5")) == 105
+    assert allowed_total(10, Decimal("5")) == 10  # half a unit is no unit
+    assert allowed_total(30, Decimal("2.5")) == 30
+    assert allowed_total(40, Decimal("2.5")) == 41
+    assert allowed_total(7, Decimal("100")) == 14
+
+
+def test_within_tolerance_is_accepted_and_one_unit_beyond_is_an_excess():
+    assert over_receipt(100, 100, 5, Decimal("5")) is None
+    excess = over_receipt(100, 100, 6, Decimal("5"))
+    assert excess == Excess(ordered=100, received=100, requested=6, allowed=105)
+
+
+def test_tolerance_must_be_a_percentage_from_0_to_100_with_two_decimals():
+    assert parse_tolerance("2.5") == Decimal("2.5")
+    assert parse_tolerance(0) == Decimal(0)
+    for bad in ("-1", "100.01", "abc", "1.234", "NaN", "Infinity"):
+        with pytest.raises(ReceivingRuleError) as err:
+            parse_tolerance(bad)
+        assert _code(err) == "invalid_tolerance"
+
+
+def test_variance_counts_only_the_units_this_confirmation_brings_beyond_the_order():
+    assert variance(10, 0, 4) == 0
+    assert variance(10, 8, 4) == 2
+    assert variance(10, 12, 3) == 3
+    assert variance(10, 10, 1) == 1
+
+
+# --- who may see and approve -------------------------------------------------------------
+
+
+def test_only_supervisors_and_above_may_approve_an_over_receipt():
+    assert not may_approve("worker")
+    assert all(may_approve(r) for r in ("supervisor", "manager", "admin"))
+    assert not may_approve("nobody")
+
+
+def test_blind_receipt_hides_expected_quantities_from_workers_only():
+    assert may_see_expected(False, "worker")
+    assert not may_see_expected(True, "worker")
+    assert may_see_expected(True, "supervisor")
+
+
+# --- states ------------------------------------------------------------------------------
+
+
+def test_a_draft_po_opens_and_any_unclosed_po_closes():
+    assert transition("draft", "open") == "open"
+    for state in ("draft", "open", "partially_received", "received"):
+        assert transition(state, "close") == "closed"
+
+
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [("open", "open"), ("received", "open"), ("closed", "open"), ("closed", "close")],
+)
+def test_a_po_cannot_take_a_step_its_state_does_not_allow(state, action):
+    with pytest.raises(ReceivingRuleError) as err:
+        transition(state, action)
+    assert _code(err) == "invalid_state"
+
+
+def test_receiving_is_allowed_from_open_until_closed():
+    for state in ("open", "partially_received", "received"):
+        check_receivable(state)
+    for state in ("draft", "closed"):
+        with pytest.raises(ReceivingRuleError) as err:
+            check_receivable(state)
+        assert _code(err) == "po_not_receivable"
+
+
+def test_state_after_receipt_follows_the_lines():
+    assert state_after_receipt([(10, 0), (5, 0)]) == "open"
+    assert state_after_receipt([(10, 3), (5, 0)]) == "partially_received"
+    assert state_after_receipt([(10, 10), (5, 4)]) == "partially_received"
+    assert state_after_receipt([(10, 10), (5, 5)]) == "received"
+    assert state_after_receipt([(10, 12), (5, 5)]) == "received"
+
+
+# --- one confirmation --------------------------------------------------------------------
+
+
+def test_damaged_units_are_part_of_the_quantity_and_need_a_reason():
+    assert split_damaged(12, 0, None) == (12, 0)
+    assert split_damaged(12, 2, "crushed") == (10, 2)
+    assert split_damaged(12, 12, "wet") == (0, 12)
+    with pytest.raises(ReceivingRuleError) as err:
+        split_damaged(12, 2, "  ")
+    assert _code(err) == "damage_reason_required"
+    with pytest.raises(ReceivingRuleError) as err:
+        split_damaged(12, 13, "wet")
+    assert _code(err) == "invalid_quantity"
+    with pytest.raises(ReceivingRuleError):
+        split_damaged(0, 0, None)
+
+
+def test_lot_tracked_item_without_lot_is_refused():
+    with pytest.raises(ReceivingRuleError) as err:
+        check_lot_and_expiry(
+            tracking="lot", expiry_tracked=False, lot_code=None, expiry=None, today=TODAY
+        )
+    assert _code(err) == "lot_required"
+
+
+def test_expiry_tracked_item_without_expiry_is_refused():
+    with pytest.raises(ReceivingRuleError) as err:
+        check_lot_and_expiry(
+            tracking="lot", expiry_tracked=True, lot_code="L1", expiry=None, today=TODAY
+        )
+    assert _code(err) == "expiry_required"
+
+
+def test_expiry_in_the_past_is_accepted_with_a_warning():
+    warnings = check_lot_and_expiry(
+        tracking="lot", expiry_tracked=True, lot_code="L1", expiry=date(2026, 5, 31), today=TODAY
+    )
+    assert [w.code for w in warnings] == ["expired"]
+    assert (
+        check_lot_and_expiry(
+            tracking="lot", expiry_tracked=True, lot_code="L1", expiry=TODAY, today=TODAY
+        )
+        == []
+    )
+
+
+def test_a_lot_on_an_untracked_item_is_dropped_with_a_warning():
+    warnings = check_lot_and_expiry(
+        tracking="none", expiry_tracked=False, lot_code="L1", expiry=None, today=TODAY
+    )
+    assert [w.code for w in warnings] == ["lot_ignored"]
+
+
+def test_received_stock_lands_on_a_dock_or_staging_location_only():
+    check_destination("dock", False, True)
+    check_destination("staging", False, True)
+    for args in (("storage", False, True), ("dock", False, False), ("virtual", True, True)):
+        with pytest.raises(ReceivingRuleError) as err:
+            check_destination(*args)
+        assert _code(err) == "wrong_location"
+
+
+# --- codes and numbers -------------------------------------------------------------------
+
+
+def test_po_numbers_and_supplier_codes_are_normalised():
+    assert normalise_po_number(" po-100 ") == "PO-100"
+    assert normalise_supplier_code("acme_1") == "ACME_1"
+    for bad in ("", "PO 1", "x" * 41):
+        with pytest.raises(ReceivingRuleError):
+            normalise_po_number(bad)
+    for bad in ("", "AC ME", "ÄCME", "A/B"):
+        with pytest.raises(ReceivingRuleError):
+            normalise_supplier_code(bad)
+
+
+def test_unit_cost_is_a_non_negative_decimal_with_at_most_six_places():
+    assert parse_unit_cost("4.25") == Decimal("4.25")
+    assert parse_unit_cost("0") == Decimal("0")
+    for bad in ("-0.01", "1.0000001", "abc", "1e12"):
+        with pytest.raises(ReceivingRuleError) as err:
+            parse_unit_cost(bad)
+        assert _code(err) == "invalid_unit_cost"
+
+
+def test_decimals_are_shown_without_trailing_zeros_but_money_keeps_cents():
+    assert decimal_text(Decimal("5.00")) == "5"
+    assert decimal_text(Decimal("2.50")) == "2.5"
+    assert decimal_text(Decimal("10")) == "10"
+    assert decimal_text(Decimal("1.500000"), 2) == "1.50"
+    assert decimal_text(Decimal("1.234500"), 2) == "1.2345"
+    assert decimal_text(Decimal("100.000000"), 2) == "100.00"
+    assert decimal_text(None) is None
