@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..database import write_transaction
+from ..database import in_write_transaction, write_transaction
 from ..errors import (
     Conflict,
     DuplicateCode,
@@ -156,3 +156,16 @@ def update_container(container_id: int, changes: Mapping[str, Any]) -> Container
             container.active = changes["active"]
         db.session.flush()
         return _view(container)
+
+
+def follow_stock(container_id: int, location_id: int) -> None:
+    """Record that a container now stands where a posting just moved all its stock.
+
+    For workflows (putaway) that move a full container through the ledger: call it inside
+    that posting's write transaction, so the container and its stock never disagree.
+    """
+    if not in_write_transaction():
+        raise RuntimeError("follow_stock runs inside the posting's write transaction")
+    container = _load(container_id)
+    container.location_id = location_id
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Directed putaway: tasks derived from stock on the dock, bin suggestions, confirmation."""
