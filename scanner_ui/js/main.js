@@ -1,0 +1,154 @@
+// Boot: service worker, scan capture (wedge and camera), feedback, the outbox and its replay
+// triggers, the header, and the screens.
+
+import * as api from "./api.js";
+import { CameraScanner } from "./camera.js";
+import * as feedback from "./feedback.js";
+import * as outbox from "./outbox.js";
+import { Router } from "./router.js";
+import { ScanCapture } from "./scan-capture.js";
+import { clearSession, currentSession } from "./session.js";
+import { deviceId, loadSettings } from "./settings.js";
+import dockQueue from "./screens/dock-queue.js";
+import exceptions from "./screens/exceptions.js";
+import home from "./screens/home.js";
+import putaway from "./screens/putaway.js";
+import receive from "./screens/receive.js";
+import scannerSettings from "./screens/scanner-settings.js";
+import signin from "./screens/signin.js";
+
+const $ = (id) => document.getElementById(id);
+let settings = loadSettings();
+
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/scanner/sw.js", { scope: "/scanner/" }).catch((err) => {
+    console.warn("service worker not registered:", err);
+  });
+}
+
+function showNetwork() {
+  const net = $("net");
+  const online = navigator.onLine;
+  net.dataset.online = String(online);
+  net.textContent = online ? "Online" : "Offline";
+}
+
+function showCounts({ pending, problems }) {
+  const badge = $("outbox-badge");
+  badge.textContent = `${pending} pending · ${problems} problems`;
+  badge.dataset.pending = String(pending > 0);
+  badge.dataset.problems = String(problems > 0);
+}
+
+function boot() {
+  registerServiceWorker();
+  deviceId();
+
+  const camera = new CameraScanner({
+    video: $("camera-video"),
+    status: $("camera-status"),
+    getSettings: () => settings,
+    onDecode: (raw) => router.dispatchScan(raw, "camera"),
+  });
+
+  const capture = new ScanCapture({
+    sink: $("scan-sink"),
+    getSettings: () => settings,
+    onScan: (raw, source) => router.dispatchScan(raw, source),
+  });
+
+  const ctx = {
+    api,
+    outbox,
+    feedback,
+    deviceId: deviceId(),
+    settings: () => settings,
+    reloadSettings: () => {
+      settings = loadSettings();
+      return settings;
+    },
+    navigate: (route) => router.navigate(route),
+    refocus: () => capture.refocus(),
+    camera: {
+      get running() {
+        return camera.running;
+      },
+      async toggle() {
+        if (camera.running) {
+          camera.stop();
+          $("camera").hidden = true;
+          return false;
+        }
+        $("camera").hidden = false;
+        try {
+          await camera.start();
+          return true;
+        } catch (err) {
+          $("camera").hidden = true;
+          feedback.error("No camera", err?.message || String(err));
+          return false;
+        }
+      },
+      stop() {
+        camera.stop();
+        $("camera").hidden = true;
+      },
+    },
+  };
+
+  const router = new Router({
+    outlet: $("screen"),
+    screens: {
+      signin,
+      home,
+      receive,
+      putaway,
+      exceptions,
+      "dock-queue": dockQueue,
+      settings: scannerSettings,
+    },
+    ctx,
+    onTitle: (title) => {
+      $("screen-title").textContent = title;
+      document.title = `${title} · Scanfloor scanner`;
+    },
+  });
+
+  api.onUnauthorized(() => {
+    // The token expired or was revoked: sign in again. The outbox keeps everything queued.
+    clearSession();
+    feedback.warn("Sign in again", "Your session ended. Queued scans are kept.");
+    router.navigate("signin");
+  });
+
+  outbox.onChange(showCounts);
+  outbox.counts().then(showCounts);
+  window.addEventListener("online", showNetwork);
+  window.addEventListener("offline", showNetwork);
+  showNetwork();
+  $("outbox-badge").addEventListener("click", () =>
+    router.navigate(currentSession() ? "exceptions" : "signin"),
+  );
+
+  // Any tap or key is a gesture that may start audio; "Start shift" makes it explicit.
+  const unlock = () => feedback.unlockAudio();
+  window.addEventListener("pointerdown", unlock, { capture: true });
+  window.addEventListener("keydown", unlock, { capture: true });
+
+  capture.start();
+  router.render();
+  outbox.startReplayTriggers();
+
+  // For the browser tests and for support: read-only peeks at the device's state.
+  window.scanfloor = {
+    settings: () => settings,
+    feedback: () => feedback.recent(),
+    outbox: () => outbox.all(),
+    flush: () => outbox.flush(),
+    screen: () => router.currentId,
+  };
+  document.body.dataset.ready = "true";
+}
+
+boot();

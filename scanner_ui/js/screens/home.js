@@ -1,0 +1,100 @@
+// Home: start the shift (turns sound on), then pick one of the jobs this role may do.
+
+import { post } from "../api.js";
+import { button, h, message, render } from "../dom.js";
+import { clearSession, currentSession, hasRole } from "../session.js";
+
+const JOBS = [
+  { route: "receive", label: "Receive", sub: "Goods in against a purchase order", role: "worker" },
+  { route: "putaway", label: "Put away", sub: "Dock to bin, directed", role: "worker" },
+  {
+    route: "dock-queue",
+    label: "Dock queue",
+    sub: "What waits on the dock, oldest first",
+    role: "supervisor",
+  },
+  { route: "exceptions", label: "Exceptions", sub: "Scans the server refused", role: "worker" },
+];
+
+export default {
+  id: "home",
+  title: "Home",
+  minRole: "worker",
+  mount(ctx) {
+    const el = h("section", { class: "screen-body" });
+    const user = currentSession().user;
+    let problems = 0;
+
+    function paint() {
+      const ready = ctx.feedback.audioReady();
+      render(
+        el,
+        h(
+          "p",
+          { class: "context" },
+          "Signed in as ",
+          h("strong", {}, user.display_name || user.username),
+          ` (${user.role})`,
+        ),
+        h("h1", { class: "instruction" }, ready ? "Choose a job" : "Tap Start shift"),
+        !ready && message("info", "Start shift turns on the scan sounds."),
+        h("div", { class: "grow" }),
+        h(
+          "div",
+          { class: "actions" },
+          !ready && button("Start shift", startShift, { kind: "primary" }),
+          JOBS.filter((j) => hasRole(user, j.role)).map((j) =>
+            button(
+              j.route === "exceptions" && problems ? `${j.label} (${problems})` : j.label,
+              () => ctx.navigate(j.route),
+              {
+                kind: ready && j.route === "receive" ? "primary" : "",
+                sub: j.sub,
+                attrs: { dataset: { job: j.route } },
+              },
+            ),
+          ),
+          button("Scanner settings", () => ctx.navigate("settings"), { kind: "link" }),
+          button("Sign out", signOut, { kind: "link" }),
+        ),
+      );
+    }
+
+    function startShift() {
+      ctx.feedback.unlockAudio();
+      // resume() settles a moment after the tap; paint once it has.
+      setTimeout(() => {
+        ctx.feedback.success("Shift started", "Sounds are on.");
+        paint();
+      }, 50);
+    }
+
+    async function signOut() {
+      const pending = (await ctx.outbox.counts()).pending;
+      try {
+        await post("/auth/logout", undefined, {
+          timeoutMs: 3000,
+          headers: { "Idempotency-Key": crypto.randomUUID() },
+        });
+      } catch {
+        // Offline: the token expires on its own; it is gone from this device now.
+      }
+      clearSession();
+      if (pending)
+        ctx.feedback.warn("Signed out", `${pending} scans wait here until you sign in again.`);
+      ctx.navigate("signin");
+    }
+
+    ctx.outbox.counts().then((c) => {
+      problems = c.problems;
+      paint();
+    });
+    paint();
+    return {
+      el,
+      onScan() {
+        ctx.feedback.warn("Choose a job first", "Then scan.");
+      },
+    };
+  },
+};
