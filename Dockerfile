@@ -12,6 +12,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     SCANFLOOR_MIGRATIONS=/app/migrations \
+    SCANFLOOR_SCANNER_UI=/app/scanner_ui \
+    SCANFLOOR_LABEL_TEMPLATES=/app/label_templates \
     PORT=8000
 RUN useradd --create-home --uid 10001 scanfloor
 COPY --from=build /wheels /wheels
@@ -19,6 +21,7 @@ RUN pip install --no-cache-dir /wheels/* && rm -rf /wheels
 WORKDIR /app
 COPY migrations ./migrations
 COPY label_templates ./label_templates
+COPY scanner_ui ./scanner_ui
 COPY docker/entrypoint.sh /usr/local/bin/scanfloor-entrypoint
 RUN chmod 0755 /usr/local/bin/scanfloor-entrypoint && mkdir -p /app/var && chown scanfloor /app/var
 USER scanfloor

@@ -30,12 +30,14 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	@mkdir -p var
-	@export SCANFLOOR_MODE=demo DATABASE_URL="$${DATABASE_URL:-$(DEMO_DB)}"; \
+	@export SCANFLOOR_MODE=demo DATABASE_URL="$${DATABASE_URL:-$(DEMO_DB)}" \
+	  SCANFLOOR_GS1_COMPANY_PREFIX="$${SCANFLOOR_GS1_COMPANY_PREFIX:-9501101}"; \
 	$(BIN)/scanfloor db upgrade >/dev/null && \
 	$(BIN)/scanfloor seed-demo && \
 	echo "" && \
 	echo "Scanfloor demo on http://$(HOST):$(PORT)/" && \
 	echo "  console (sign in, search items)  http://$(HOST):$(PORT)/" && \
+	echo "  scanner app (badge + PIN)        http://$(HOST):$(PORT)/scanner/" && \
 	echo "  API description (OpenAPI)        http://$(HOST):$(PORT)/api/v1/openapi.json" && \
 	echo "  health                           http://$(HOST):$(PORT)/healthz" && \
 	echo "  Ctrl+C stops it; the data stays in var/demo.db (delete it to start over)" && \
@@ -63,7 +65,7 @@ unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q
 
 bench: $(STAMP)
-	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	@for b in bench/bench_*.py; do echo "# $$b" >&2; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -65,3 +65,66 @@ def receive(item: Item, loc: Location, qty: int, key: str | None = None) -> Any:
             idempotency_key=key,
         )
     )
+
+
+def make_supplier(code: str | None = None, tolerance: str = "0") -> Any:
+    from scanfloor.receiving.suppliers_service import create_supplier
+
+    code = code or f"SUP-{next(_seq):05d}"
+    return create_supplier(code=code, name=f"Supplier {code}", over_receipt_tolerance_pct=tolerance)
+
+
+def make_po(
+    supplier: Any, lines: list[tuple[Any, ...]], *, blind: bool = False, opened: bool = True
+) -> Any:
+    """A purchase order through the receiving service; lines are (item, ordered[, cost])."""
+    from scanfloor.receiving.orders_service import (
+        LineSpec,
+        create_purchase_order,
+        open_purchase_order,
+    )
+
+    po = create_purchase_order(
+        number=f"PO-{next(_seq):05d}",
+        supplier=supplier.code,
+        blind_receipt=blind,
+        lines=[
+            LineSpec(item_id=ln[0].id, quantity=ln[1], unit_cost=ln[2] if len(ln) > 2 else "1.50")
+            for ln in lines
+        ],
+    )
+    return open_purchase_order(po.id) if opened else po
+
+
+def ledger_snapshot() -> tuple[int, list[tuple[Any, ...]]]:
+    """Movement count and every balance row: a refused request must leave both as they were."""
+    from scanfloor.ledger.models import Balance, Movement
+
+    db.session.rollback()
+    count = db.session.scalar(select(db.func.count()).select_from(Movement))
+    rows = db.session.execute(
+        select(
+            Balance.item_id,
+            Balance.location_id,
+            Balance.lot_id,
+            Balance.container_id,
+            Balance.quantity,
+        ).order_by(Balance.id)
+    ).all()
+    return int(count or 0), [tuple(r) for r in rows]
+
+
+def make_warehouse(code: str | None = None) -> Location:
+    """A warehouse location (its own warehouse_id, as the catalog service makes them)."""
+    code = code or f"WH-{next(_seq):05d}"
+    wh = Location(code=code, name=code, level="warehouse", type="warehouse")
+    db.session.add(wh)
+    db.session.flush()
+    wh.warehouse_id = wh.id
+    db.session.commit()
+    return wh
+
+
+def make_bin_in(warehouse: Location, code: str | None = None, **kw: Any) -> Location:
+    """A bin inside a warehouse (sellable storage unless told otherwise)."""
+    return make_bin(code, parent_id=warehouse.id, warehouse_id=warehouse.id, **kw)

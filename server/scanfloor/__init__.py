@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .console import register_console
     from .database import configure_engine
     from .extensions import db, migrate, socketio
+    from .scanner import register_scanner
 
     settings = settings or Settings.from_env()
     settings.check()
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     register_blueprints(api)
     register_console(app)
+    register_scanner(app)
 
     from .realtime import register_realtime
 

@@ -134,3 +134,16 @@ def users_create(
     except ScanfloorError as exc:
         raise click.ClickException(f"{exc.message} {exc.details or ''}".strip()) from exc
     click.echo(f"created {user.username} ({user.role}) id={user.id}")
+
+
+@main.command("allocate")
+@with_appcontext
+def allocate() -> None:
+    """Allocate every waiting order line, by channel priority, promised date and age."""
+    from .allocation.realloc import run_allocation
+
+    s = run_allocation()
+    click.echo(
+        f"{s.orders} orders, {s.lines_allocated} of {s.lines_considered} waiting lines "
+        f"allocated, {s.units_reserved} units reserved"
+    )

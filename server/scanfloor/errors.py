@@ -56,6 +56,12 @@ class DuplicateCode(Conflict):
     code = "duplicate_code"
 
 
+class PickingStarted(Conflict):
+    """An order line that is being picked (or later) can no longer be changed."""
+
+    code = "picking_started"
+
+
 class AlreadyReversed(Conflict):
     code = "already_reversed"
 
@@ -93,3 +99,101 @@ class Locked(ScanfloorError):
 
     status = 403
     code = "badge_locked"
+
+
+# --- receiving ---------------------------------------------------------------------------
+
+
+class OverReceipt(Conflict):
+    """More than the PO line allows (ordered plus the supplier's tolerance), unapproved."""
+
+    code = "over_receipt"
+
+
+class UnexpectedItem(ValidationFailed):
+    code = "unexpected_item"
+
+
+class NotAnItem(ValidationFailed):
+    """A barcode that names a location or a container where an item was expected."""
+
+    code = "not_an_item"
+
+
+class LotRequired(ValidationFailed):
+    code = "lot_required"
+
+
+class ExpiryRequired(ValidationFailed):
+    code = "expiry_required"
+
+
+class ReceiveLocationRefused(ValidationFailed):
+    """Received stock goes onto a dock or staging location (or an LPN standing on one)."""
+
+    code = "wrong_location"
+
+
+class InvalidState(Conflict):
+    """A document that cannot take this step in its current state."""
+
+    code = "invalid_state"
+
+
+class NotReceivable(InvalidState):
+    code = "po_not_receivable"
+
+
+class ApprovalRefused(Forbidden):
+    """The badge offered to approve cannot approve (wrong PIN, or a role below supervisor)."""
+
+    code = "approval_refused"
+
+
+class ImportRefused(ValidationFailed):
+    """A file import refused whole; details name every row at fault."""
+
+    code = "invalid_import"
+
+
+# --- putaway -----------------------------------------------------------------------------
+
+
+class TaskStale(Conflict):
+    """The task's stock is no longer where the task said (moved meanwhile)."""
+
+    code = "task_stale"
+
+
+class BinFull(Conflict):
+    code = "bin_full"
+
+
+class WrongLocation(ValidationFailed):
+    """A place the stock may not go to in this step (another warehouse, virtual, a dock...)."""
+
+    code = "wrong_location"
+
+
+class NotALocation(ValidationFailed):
+    """A barcode that names an item or a container where a location was expected."""
+
+    code = "not_a_location"
+
+
+class OverrideReasonRequired(ValidationFailed):
+    """Another bin than the suggested one: the worker must say why."""
+
+    code = "override_reason_required"
+
+
+class LabelNotPrintable(ValidationFailed):
+    """A label that cannot be made from what the catalog holds (no barcode, too long, ...)."""
+
+    code = "label_not_printable"
+
+
+class NotConfigured(Conflict):
+    """The request needs a setting this server does not have (say which in details)."""
+
+    code = "not_configured"

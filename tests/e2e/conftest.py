@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,31 +49,34 @@ def base_env(**extra: str) -> dict[str, str]:
 
 @contextmanager
 def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read() if proc.stdout else ""
-                raise AssertionError(f"server exited with {proc.returncode}:\n{out}")
-            try:
-                if requests.get(url + "/healthz", timeout=3).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("server did not answer /healthz within 60 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
+    # The server's output goes to a file, not a pipe: nobody reads a pipe while the server
+    # runs, and once its 64 KB buffer (~700 request log lines) is full the server blocks.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(f"server exited with {proc.returncode}:\n{log.read()}")
+                try:
+                    if requests.get(url + "/healthz", timeout=3).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError("server did not answer /healthz within 60 s")
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -83,7 +87,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One seeded demo server (SQLite) for the browser tests of this run."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     env = base_env(DATABASE_URL=f"sqlite:///{path}", SCANFLOOR_MODE="demo")
-    assert run_cli("db", "upgrade", env=env).returncode == 0
+    assert run_cli("db", "upgrade", "heads", env=env).returncode == 0
     seeded = run_cli("seed-demo", env=env, timeout=300)
     assert seeded.returncode == 0, seeded.stderr
     port = free_port()

@@ -30,6 +30,18 @@ EXPECTED_PUBLIC = {
     "auth_api.Token",
     "console.index",  # the console landing page (it signs in from the browser)
     "console.asset",  # the console's static files
+    "console_putaway.page",  # the putaway queue page: a shell, data from the API
+    "console_labels.labels_page",  # the labels page (its data and files come from the API)
+    "console_po.purchase_orders",  # purchase-order pages: shells, data from the API
+    "console_po.purchase_order",
+    "console_alloc.orders",  # orders and channels pages: shells, data from the API
+    "console_alloc.order",
+    "console_alloc.backorders",
+    "console_alloc.channels",
+    "scanner.bare",  # /scanner -> /scanner/
+    "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
+    "scanner.service_worker",  # its service worker
+    "scanner.asset",  # its scripts, styles, icons, manifest and decoder
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

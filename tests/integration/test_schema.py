@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 from alembic.autogenerate import compare_metadata
@@ -41,7 +42,7 @@ def test_openapi_describes_every_api_route(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     documented = set(spec["paths"])
     rules = {
-        r.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule)
         for r in client.application.url_map.iter_rules()
         if r.rule.startswith("/api/v1/") and not r.rule.endswith("openapi.json")
     }

@@ -6,16 +6,23 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api) -> None:
+    from .allocation_reports_api import blp as allocation_reports_blp
     from .auth_api import blp as auth_blp
     from .balances_api import blp as balances_blp
     from .barcodes_api import blp as barcodes_blp
+    from .channels_api import blp as channels_blp
     from .containers_api import blp as containers_blp
     from .health_api import blp as health_blp
     from .items_api import blp as items_blp
+    from .labels_api import blp as labels_blp
     from .ledger_api import blp as ledger_blp
     from .locations_api import blp as locations_blp
     from .lots_api import blp as lots_blp
     from .movements_api import blp as movements_blp
+    from .orders_api import blp as orders_blp
+    from .putaway_api import blp as putaway_blp
+    from .receiving_api import blp as receiving_blp
+    from .suppliers_api import blp as suppliers_blp
 
     for blp in (
         health_blp,
@@ -28,5 +35,12 @@ def register_blueprints(api: Api) -> None:
         movements_blp,
         balances_blp,
         ledger_blp,
+        labels_blp,
+        suppliers_blp,
+        receiving_blp,
+        putaway_blp,
+        channels_blp,
+        orders_blp,
+        allocation_reports_blp,
     ):
         api.register_blueprint(blp)

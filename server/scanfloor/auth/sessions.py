@@ -98,6 +98,26 @@ def _sign_in_with_password(username: str, password: str, device_id: str | None) 
 
 
 def _sign_in_with_badge(badge: str, pin: str, device_id: str | None) -> SignedIn:
+    who = _check_badge(badge, pin)
+    with write_transaction():
+        _clear_pin_failures(who.id)
+        issued = issue_token(who.id, ttl=_ttl(), device_id=device_id)
+    return SignedIn(issued.token, issued.expires_at, who)
+
+
+def verify_badge(badge: str, pin: str) -> UserBrief:
+    """Check a badge and PIN without signing in (a supervisor approving at a scanner).
+
+    The same check as badge sign-in: a wrong PIN counts toward the badge's lockout and is
+    committed at once, so call this before any write transaction opens (inside one, the
+    count would be rolled back with the refused request)."""
+    who = _check_badge(badge, pin)
+    with write_transaction():
+        _clear_pin_failures(who.id)
+    return who
+
+
+def _check_badge(badge: str, pin: str) -> UserBrief:
     cfg = _settings()
     policy = LockoutPolicy(cfg.pin_max_failures, cfg.pin_lock_minutes)
     user = db.session.scalar(
@@ -118,19 +138,21 @@ def _sign_in_with_badge(badge: str, pin: str, device_id: str | None) -> SignedIn
         raise InvalidCredentials(BAD_CREDENTIALS)
     if not active:
         raise InvalidCredentials(BAD_CREDENTIALS)
-    with write_transaction():
-        now = utcnow()
-        # Conditional on "not locked": a lock set by a parallel wrong PIN still wins.
-        cleared = db.session.execute(
-            update(User)
-            .where(User.id == who.id)
-            .where(User.locked_until.is_(None) | (User.locked_until <= now))
-            .values(pin_failures=0, locked_until=None)
-        )
-        if not cast("CursorResult[Any]", cleared).rowcount:
-            raise _locked(db.session.scalar(select(User.locked_until).where(User.id == who.id)))
-        issued = issue_token(who.id, ttl=_ttl(), device_id=device_id)
-    return SignedIn(issued.token, issued.expires_at, who)
+    return who
+
+
+def _clear_pin_failures(user_id: int) -> None:
+    """Reset the wrong-PIN count, in the caller's transaction. Conditional on "not locked":
+    a lock set by a parallel wrong PIN still wins."""
+    now = utcnow()
+    cleared = db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .where(User.locked_until.is_(None) | (User.locked_until <= now))
+        .values(pin_failures=0, locked_until=None)
+    )
+    if not cast("CursorResult[Any]", cleared).rowcount:
+        raise _locked(db.session.scalar(select(User.locked_until).where(User.id == user_id)))
 
 
 def _count_wrong_pin(user_id: int, policy: LockoutPolicy) -> datetime | None:

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..ledger.models import Balance, Movement, Posting
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
+from ..receiving.demo import seed_demo_purchase_orders
 from .catalog_plan import ItemSpec, plan_catalog
 from .layout import WAREHOUSE, LocationSpec, plan_layout
 from .stock_plan import ReceiptLine, plan_stock
@@ -72,8 +73,12 @@ def seed_demo() -> str:
         items, lots = _insert_catalog(catalog)
         skipped = _create_users()
         _post_receipts(stock, locations, items, lots)
+        purchase_orders = seed_demo_purchase_orders()
     elapsed = time.perf_counter() - started
-    return _summary(f"Demo data seeded in {elapsed:.1f} s.", skipped_users=skipped)
+    done = f"Demo data seeded in {elapsed:.1f} s."
+    if purchase_orders:
+        done += f" Purchase orders to receive: {', '.join(purchase_orders)}."
+    return _summary(done, skipped_users=skipped)
 
 
 def _warehouse_exists() -> bool:

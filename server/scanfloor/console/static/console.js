@@ -1,6 +1,11 @@
 /* Scanfloor console: sign in, find an item, show its stock and movements.
  * Plain browser JavaScript, no build step. Every value from the API is written with
- * textContent, never innerHTML, so item names cannot inject markup. */
+ * textContent, never innerHTML, so item names cannot inject markup.
+ *
+ * Other console pages load this file first and build on window.ScanfloorConsole: the
+ * session (sign in and out with the same form), `call` for the API with the bearer token,
+ * and the small rendering helpers. A page's script registers with onSession(fn), called
+ * with the session (or null) whenever it starts, changes or ends. */
 (function () {
   "use strict";
 
@@ -144,6 +149,12 @@
     return body;
   }
 
+  var listeners = [];
+
+  function onSession(fn) {
+    listeners.push(fn);
+  }
+
   function render() {
     var session = loadSession();
     $("signin").hidden = !!session;
@@ -154,6 +165,7 @@
       $("whoami-name").textContent = user.display_name || user.username || "";
       $("whoami-role").textContent = user.role || "";
     }
+    listeners.forEach(function (fn) { fn(session); });
   }
 
   // ---- sign in / out -------------------------------------------------------------------
@@ -170,16 +182,18 @@
       saveSession(body);
       $("password").value = "";
       render();
-      $("q").focus();
+      if ($("q")) $("q").focus();
     }).catch(showError).then(function () { busy(form, false); });
   }
 
   function onSignOut() {
     clearSession();
     clearError();
-    $("results").hidden = true;
-    $("item").hidden = true;
-    $("q").value = "";
+    if ($("search-form")) {
+      $("results").hidden = true;
+      $("item").hidden = true;
+      $("q").value = "";
+    }
     render();
     $("username").focus();
   }
@@ -311,11 +325,28 @@
 
   // ---- start ---------------------------------------------------------------------------
 
+  window.ScanfloorConsole = {
+    $: $,
+    ApiError: ApiError,
+    call: call,
+    loadSession: loadSession,
+    onSession: onSession,
+    showError: showError,
+    clearError: clearError,
+    busy: busy,
+    cell: cell,
+    clearBody: clearBody,
+    formatQty: formatQty,
+    formatTime: formatTime
+  };
+
   document.addEventListener("DOMContentLoaded", function () {
     $("signin-form").addEventListener("submit", onSignIn);
     $("signout").addEventListener("click", onSignOut);
-    $("search-form").addEventListener("submit", onSearch);
+    var landing = $("search-form");  // the item search lives on the landing page only
+    if (landing) landing.addEventListener("submit", onSearch);
     render();
-    (loadSession() ? $("q") : $("username")).focus();
+    if (!loadSession()) $("username").focus();
+    else if (landing) $("q").focus();
   });
 })();
