@@ -6,6 +6,19 @@ from scanfloor.ledger.verify import verify_ledger
 from tests.factories import make_bin, make_item, receive
 
 
+def _transfer(client, auth, item, src, dst, quantity):
+    """A manager moves stock between two bins over HTTP."""
+    line = {
+        "item_id": item.id,
+        "quantity": quantity,
+        "from_location": src.id,
+        "to_location": dst.id,
+    }
+    return client.post(
+        "/api/v1/movements", headers=auth("manager"), json={"type": "transfer", "lines": [line]}
+    )
+
+
 def _balance(client, headers, item_id, location_id):
     r = client.get(f"/api/v1/balances?item_id={item_id}&location_id={location_id}", headers=headers)
     assert r.status_code == 200, r.get_json()
@@ -168,16 +181,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(client, auth):
 def test_reversal_restores_balances_and_happens_once(client, auth):
     item, a, b = make_item(), make_bin(), make_bin()
     receive(item, a, 10)
-    moved = client.post(
-        "/api/v1/movements",
-        headers=auth("manager"),
-        json={
-            "type": "transfer",
-            "lines": [
-                {"item_id": item.id, "quantity": 7, "from_location": a.id, "to_location": b.id}
-            ],
-        },
-    ).get_json()["movements"][0]
+    moved = _transfer(client, auth, item, a, b, 7).get_json()["movements"][0]
     r = client.post(
         f"/api/v1/movements/{moved['id']}/reverse",
         headers=auth("manager"),
@@ -200,26 +204,8 @@ def test_reversal_restores_balances_and_happens_once(client, auth):
 def test_reversal_is_refused_when_the_stock_has_moved_on(client, auth):
     item, a, b, c = make_item(), make_bin(), make_bin(), make_bin()
     receive(item, a, 5)
-    first = client.post(
-        "/api/v1/movements",
-        headers=auth("manager"),
-        json={
-            "type": "transfer",
-            "lines": [
-                {"item_id": item.id, "quantity": 5, "from_location": a.id, "to_location": b.id}
-            ],
-        },
-    ).get_json()["movements"][0]
-    client.post(
-        "/api/v1/movements",
-        headers=auth("manager"),
-        json={
-            "type": "transfer",
-            "lines": [
-                {"item_id": item.id, "quantity": 5, "from_location": b.id, "to_location": c.id}
-            ],
-        },
-    )
+    first = _transfer(client, auth, item, a, b, 5).get_json()["movements"][0]
+    _transfer(client, auth, item, b, c, 5)
     r = client.post(f"/api/v1/movements/{first['id']}/reverse", headers=auth("manager"), json={})
     assert r.status_code == 409
     assert r.get_json()["error"]["code"] == "insufficient_stock"
