@@ -2,26 +2,14 @@
 // back into the screen through `act` (the flow and its checks live in putaway.js).
 
 import { button, facts, h, message, stepper } from "../dom.js";
+import { scanActions } from "./scan-actions.js";
 
 const REASONS = ["suggested bin full", "suggested bin blocked", "closer bin", "other"];
 
 export function putawayViews(ctx, s, act) {
   const { paint, say, openTask, loadTasks, submit } = act;
 
-  function actions(...buttons) {
-    return [
-      h("div", { class: "grow" }),
-      h(
-        "div",
-        { class: "actions" },
-        buttons,
-        button(ctx.camera.running ? "Stop camera" : "Scan with camera", async () => {
-          await ctx.camera.toggle();
-          paint();
-        }),
-      ),
-    ];
-  }
+  const actions = (...buttons) => scanActions(ctx, paint, buttons);
 
   function taskFacts(task) {
     return facts([

@@ -2,6 +2,7 @@
 // back into the screen through `act` (the flow and its rules live in receive.js).
 
 import { button, facts, h, message, stepper } from "../dom.js";
+import { scanActions } from "./scan-actions.js";
 
 const DAMAGE_REASONS = ["crushed", "wet", "torn packaging", "other"];
 
@@ -44,20 +45,7 @@ export function receiveViews(ctx, s, act) {
     ]);
   }
 
-  function actions(...buttons) {
-    return [
-      h("div", { class: "grow" }),
-      h(
-        "div",
-        { class: "actions" },
-        buttons,
-        button(ctx.camera.running ? "Stop camera" : "Scan with camera", async () => {
-          await ctx.camera.toggle();
-          paint();
-        }),
-      ),
-    ];
-  }
+  const actions = (...buttons) => scanActions(ctx, paint, buttons);
 
   const views = {
     po() {
