@@ -2,7 +2,7 @@
 
 The feed is the ats_changes table: a row per committed transaction that changed some items'
 ATS (reservations, stock postings, pools, kits) or a channel's rules (every item). Its ids are
-handed out in commit order (journal._write_feed), so the cursor is simply the last id seen.
+handed out in commit order (ats_feed._write_feed), so the cursor is simply the last id seen.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..catalog.models import Item
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
-from .channel_rules import ChannelInfo, load_channels
+from .channel_loader import ChannelInfo, load_channels
 from .models import AtsChange, Channel, ChannelPool, ChannelWarehouse, KitComponent
 from .orders_service import channel_by_code
 from .positions import (

@@ -18,8 +18,8 @@ from ..errors import Conflict, NotFound, PickingStarted, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
 from .engine import LineRow, OrderRow, load_orders
-from .journal import Actor
 from .models import OrderLine
+from .order_history import Actor
 from .order_views import OrderView, order_view
 from .reserve import Held, active_of_lines, lock_for_orders, restate, take_from
 from .rules import allocation_status, can_change

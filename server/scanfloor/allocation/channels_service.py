@@ -20,7 +20,7 @@ from ..database import write_transaction
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
-from .journal import ats_changed
+from .ats_feed import ats_changed
 from .models import (
     Channel,
     ChannelListing,

@@ -17,9 +17,10 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
-from .channel_rules import ChannelInfo, RankCache, load_channels
-from .journal import Actor, Transition, ats_changed, queue_webhook, record, set_lines, set_orders
+from .ats_feed import ats_changed, queue_webhook
+from .channel_loader import ChannelInfo, RankCache, load_channels
 from .models import Order, OrderLine, Reservation
+from .order_history import Actor, Transition, record, set_lines, set_orders
 from .positions import Key, insert_reservations, load_state, lock_positions, raise_reserved
 from .rules import (
     WAITING,

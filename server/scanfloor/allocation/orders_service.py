@@ -27,8 +27,8 @@ from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
 from .engine import allocate_orders
-from .journal import Actor, Transition, record
 from .models import Channel, ChannelListing, KitComponent, Order, OrderLine
+from .order_history import Actor, Transition, record
 from .order_views import OrderView, order_view
 from .rules import ExpandedLine, OrderedLine, RuleError, expand_kits
 

@@ -269,7 +269,7 @@ def lower_reserved(conn: Connection, totals: Mapping[Key, int], now: datetime) -
 def insert_reservations(
     conn: Connection, grants: Sequence[Grant], channel_of: Mapping[int, int], now: datetime
 ) -> None:
-    from .journal import many, naive
+    from .order_history import many, naive
 
     at = naive(now)
     many(

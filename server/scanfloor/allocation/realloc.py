@@ -26,9 +26,10 @@ from ..extensions import db
 from ..ledger.events import PostingCommitted, posting_committed
 from ..ledger.models import Balance
 from ..timeutil import utcnow
+from .ats_feed import ats_changed
 from .engine import AllocationSummary, allocate_orders, load_orders
-from .journal import Actor, ats_changed
 from .models import Channel, ChannelWarehouse, Order, OrderLine, Reservation, StockPosition
+from .order_history import Actor
 from .positions import Key, load_state, lock_positions
 from .reserve import Held, resolve, restate
 from .rules import (

@@ -14,18 +14,11 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from ..errors import Conflict
-from .channel_rules import load_channels
+from .ats_feed import ats_changed, queue_webhook
+from .channel_loader import load_channels
 from .engine import LineRow, OrderRow
-from .journal import (
-    Actor,
-    Transition,
-    ats_changed,
-    queue_webhook,
-    record,
-    set_orders,
-    set_quantities,
-)
 from .models import Reservation
+from .order_history import Actor, Transition, record, set_orders, set_quantities
 from .positions import Key, lock_positions, lower_reserved
 from .rules import order_status
 

@@ -1,7 +1,7 @@
 """Delivering the webhook outbox: after commit, off the request thread, with retries.
 
 Outbox rows are written in the transaction that made the change (order statuses by the
-allocation writes, ATS changes by journal._write_feed). Delivery claims due rows in a short
+allocation writes, ATS changes by ats_feed._write_feed). Delivery claims due rows in a short
 transaction (SKIP LOCKED on PostgreSQL; the claim pushes next_attempt_at out by a lease so
 another dispatcher leaves them alone), sends them with no transaction open, then records
 each attempt in the delivery log. A dead or slow endpoint costs a background thread a

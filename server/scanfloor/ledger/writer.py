@@ -6,7 +6,9 @@ A posting is applied inside the caller's write transaction:
    PostgreSQL postings never deadlock each other); a physical balance is decremented only by
    a conditional UPDATE that cannot take it below zero, so the check and the write are one
    statement and no concurrent posting can slip between them;
-3. the movements are inserted.
+3. the movements are inserted;
+4. in-transaction subscribers (ledger/subscribers.py) see the posting and may write their own
+   rows or refuse it.
 Any refusal raises, and the caller's transaction rolls everything back.
 Statements are built once at import (PERFORMANCE.md: rebuilding them costs more than running
 them).
@@ -35,6 +37,7 @@ from ..timeutil import utcnow
 from .events import PostingCommitted, posting_committed
 from .models import MOVEMENT_TYPES, Movement, Posting
 from .rules import BalanceKey, LineError, PostingRequest, check_line, fingerprint, net_deltas
+from .subscribers import Posted, PostedLine, notify, subscribers
 
 _KEY_WHERE = (
     "item_id = :item AND location_id = :loc "
@@ -278,6 +281,8 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
         for i, ln in enumerate(req.lines)
     ]
     ids = tuple(conn.execute(_INSERT_MOVEMENTS, rows).scalars().all())
+    if subscribers():
+        notify(conn, _posted(req, posting_id, ids, occurred, now))
     event = PostingCommitted(
         posting_id=posting_id,
         movement_type=req.movement_type,
@@ -287,6 +292,36 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
     )
     after_commit(lambda: _announce(event))
     return PostingResult(posting_id=posting_id, movement_ids=ids, replayed=False)
+
+
+def _posted(
+    req: PostingRequest, posting_id: int, ids: tuple[int, ...], occurred: datetime, now: datetime
+) -> Posted:
+    return Posted(
+        posting_id=posting_id,
+        movement_type=req.movement_type,
+        lines=tuple(
+            PostedLine(
+                movement_id=mid,
+                item_id=ln.item_id,
+                quantity=ln.quantity,
+                from_location_id=ln.from_location_id,
+                to_location_id=ln.to_location_id,
+                lot_id=ln.lot_id,
+                from_container_id=ln.from_container_id,
+                to_container_id=ln.to_container_id,
+                unit_cost=ln.unit_cost,
+                reason_code=ln.reason_code,
+                reverses_movement_id=ln.reverses_movement_id,
+            )
+            for mid, ln in zip(ids, req.lines, strict=True)
+        ),
+        actor_id=req.actor_id,
+        source_type=req.source_type,
+        source_id=req.source_id,
+        occurred_at=occurred,
+        recorded_at=now,
+    )
 
 
 _REBUILD_DELETE = text("DELETE FROM balances")
