@@ -128,3 +128,18 @@ export function render(el, ...children) {
       .filter((c) => c !== null && c !== undefined && c !== false && c !== ""),
   );
 }
+
+/* A one-field form (lot, expiry, PIN): Enter, or a button with form=id, hands over the value. */
+export function fieldForm(id, label, input, onValue) {
+  return h(
+    "form",
+    {
+      id,
+      onsubmit: (e) => {
+        e.preventDefault();
+        onValue(new FormData(e.target).get(input.name));
+      },
+    },
+    h("label", { class: "field" }, label, h("input", input)),
+  );
+}

@@ -1,15 +1,12 @@
-// The putaway screen's steps as views: plain functions of the screen's state `s`, calling
-// back into the screen through `act` (the flow and its checks live in putaway.js).
+// The putaway screen's steps as views: plain functions of the screen's state, drawn by the
+// task flow (js/task-flow.js), calling back into the screen through `act` (putaway.js).
 
-import { button, facts, h, message, stepper } from "../dom.js";
-import { scanActions } from "./scan-actions.js";
+import { button, facts, h, stepper } from "../dom.js";
 
 const REASONS = ["suggested bin full", "suggested bin blocked", "closer bin", "other"];
 
-export function putawayViews(ctx, s, act) {
-  const { paint, say, openTask, loadTasks, submit } = act;
-
-  const actions = (...buttons) => scanActions(ctx, paint, buttons);
+export function putawayViews(ctx, flow, act) {
+  const { s, actions } = flow;
 
   function taskFacts(task) {
     return facts([
@@ -21,12 +18,18 @@ export function putawayViews(ctx, s, act) {
     ]);
   }
 
+  function taskRoute(t) {
+    const age = t.age_minutes != null ? ` · ${t.age_minutes} min` : "";
+    const to = t.suggested_location?.code ?? "no bin suggested";
+    return `${t.from_location?.code ?? ""} → ${to}${age}`;
+  }
+
   const views = {
     list() {
       const tasks = s.tasks;
       return [
         h("h1", { class: "instruction" }, "Scan an item or LPN on the dock"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         s.stale && h("p", { class: "context" }, "Offline: the tasks saved on this device."),
         tasks === null && h("p", { class: "empty" }, "Loading…"),
         tasks && tasks.length === 0 && h("p", { class: "empty" }, "Nothing waits on the dock."),
@@ -40,10 +43,10 @@ export function putawayViews(ctx, s, act) {
                 {},
                 button(
                   `${t.quantity} × ${t.item?.sku ?? `LPN ${t.container?.code}`}`,
-                  () => openTask(t.id),
+                  () => act.openTask(t.id),
                   {
                     kind: "list-item",
-                    sub: `${t.from_location?.code ?? ""} → ${t.suggested_location?.code ?? "no bin suggested"}${t.age_minutes != null ? ` · ${t.age_minutes} min` : ""}`,
+                    sub: taskRoute(t),
                     attrs: { dataset: { task: t.id } },
                   },
                 ),
@@ -52,8 +55,8 @@ export function putawayViews(ctx, s, act) {
           ),
         ...actions(
           button("Refresh", () => {
-            say(null);
-            loadTasks();
+            flow.say(null);
+            act.loadTasks();
           }),
           button("Home", () => ctx.navigate("home")),
         ),
@@ -77,15 +80,13 @@ export function putawayViews(ctx, s, act) {
         h("p", { class: "context" }, sug ? "Go to" : "No bin suggested"),
         sug && h("p", { class: "target", id: "target-bin" }, sug.code),
         h("h1", { class: "instruction" }, sug ? "Scan the bin label" : "Scan any bin"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         taskFacts(task),
         qty ? qty.el : facts([["Quantity", `${task.quantity} (whole LPN)`]]),
         ...actions(
           button("Other task", () => {
-            s.step = "list";
-            say(null);
-            paint();
-            loadTasks();
+            flow.go("list");
+            act.loadTasks();
           }),
         ),
       ];
@@ -94,18 +95,14 @@ export function putawayViews(ctx, s, act) {
       return [
         h("p", { class: "context" }, "Scanned ", h("strong", {}, s.scanned.text)),
         h("h1", { class: "instruction" }, "Why this bin?"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         h(
           "div",
           { class: "list", role: "group", "aria-label": "Reason" },
-          REASONS.map((r) => button(r, () => submit(s.scanned.raw, r))),
+          REASONS.map((r) => button(r, () => act.submit(s.scanned.raw, r))),
         ),
         ...actions(
-          button("Back", () => {
-            s.step = "bin";
-            say(null);
-            paint();
-          }),
+          button("Back", () => flow.go("bin")),
         ),
       ];
     },

@@ -5,10 +5,19 @@
 
 import { canonicalCode, scanKeys } from "../gs1.js";
 
-/* Ordered plus the supplier's tolerance, rounded down to whole units (as the server does). */
+/* Ordered plus the supplier's tolerance, rounded down to whole units, as the server does it:
+ * in exact decimals (binary floats make 375 at 18.40 % 68.999... units, not 69). The API
+ * sends the percentage as a decimal string; a number or nothing works too. */
 export function allowedTotal(ordered, tolerancePct) {
-  const pct = Number(tolerancePct || 0);
-  return ordered + Math.floor((ordered * (Number.isFinite(pct) ? pct : 0)) / 100);
+  const m = /^\s*(-?)(\d*)(?:\.(\d*))?\s*$/.exec(String(tolerancePct ?? "0"));
+  if (!m || !(m[2] || m[3])) return ordered; // unreadable: no tolerance
+  const decimals = m[3] || "";
+  const scaled = BigInt(`${m[1]}${m[2] || "0"}${decimals}`); // pct * 10^decimals
+  const per = 100n * 10n ** BigInt(decimals.length);
+  const product = BigInt(ordered) * scaled;
+  let extra = product / per; // BigInt division truncates toward zero: floor it
+  if (product % per !== 0n && product < 0n) extra -= 1n;
+  return ordered + Number(extra);
 }
 
 /* {line, barcode} for the PO line this scan is for, or null: not on this PO. */

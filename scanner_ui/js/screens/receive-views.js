@@ -1,26 +1,12 @@
-// The receive screen's steps as views: plain functions of the screen's state `s`, calling
-// back into the screen through `act` (the flow and its rules live in receive.js).
+// The receive screen's steps as views: plain functions of the screen's state, drawn by the
+// task flow (js/task-flow.js), calling back into the screen through `act` (receive.js).
 
-import { button, facts, h, message, stepper } from "../dom.js";
-import { scanActions } from "./scan-actions.js";
+import { button, facts, fieldForm, h, stepper } from "../dom.js";
 
 const DAMAGE_REASONS = ["crushed", "wet", "torn packaging", "other"];
 
-export function receiveViews(ctx, s, act) {
-  const {
-    el,
-    paint,
-    say,
-    overLimit,
-    openPo,
-    loadPos,
-    setLot,
-    setExpiry,
-    toItem,
-    confirmQuantity,
-    submit,
-    approve,
-  } = act;
+export function receiveViews(ctx, flow, act) {
+  const { s, paint, actions } = flow;
   function header() {
     const po = s.ctxData?.po;
     return po
@@ -45,14 +31,12 @@ export function receiveViews(ctx, s, act) {
     ]);
   }
 
-  const actions = (...buttons) => scanActions(ctx, paint, buttons);
-
   const views = {
     po() {
       const pos = s.pos;
       return [
         h("h1", { class: "instruction" }, "Scan or pick the purchase order"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         s.posStale &&
           h("p", { class: "context" }, "Offline: the purchase orders saved on this device."),
         pos === null && h("p", { class: "empty" }, "Loading…"),
@@ -65,7 +49,7 @@ export function receiveViews(ctx, s, act) {
               h(
                 "li",
                 {},
-                button(po.number, () => openPo(po.id), {
+                button(po.number, () => act.openPo(po.id), {
                   kind: "list-item",
                   sub: `${po.supplier?.name ?? ""} · ${po.state.replace("_", " ")}`,
                   attrs: { dataset: { po: String(po.id) } },
@@ -82,7 +66,7 @@ export function receiveViews(ctx, s, act) {
       return [
         header(),
         h("h1", { class: "instruction" }, "Scan an item"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         h(
           "p",
           { class: "context" },
@@ -93,9 +77,8 @@ export function receiveViews(ctx, s, act) {
         linesList(lines),
         ...actions(
           button("Other purchase order", () => {
-            s.step = "po";
-            say(null);
-            loadPos();
+            flow.go("po");
+            act.loadPos();
           }),
         ),
       ];
@@ -104,32 +87,17 @@ export function receiveViews(ctx, s, act) {
       return [
         header(),
         h("h1", { class: "instruction" }, "Scan or type the lot"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         lineFacts(),
-        h(
-          "form",
-          {
-            id: "lot-form",
-            onsubmit: (e) => {
-              e.preventDefault();
-              setLot(new FormData(e.target).get("lot"));
-            },
-          },
-          h(
-            "label",
-            { class: "field" },
-            "Lot",
-            h("input", {
-              name: "lot",
-              autocomplete: "off",
-              autocapitalize: "characters",
-              maxlength: "40",
-            }),
-          ),
+        fieldForm(
+          "lot-form",
+          "Lot",
+          { name: "lot", autocomplete: "off", autocapitalize: "characters", maxlength: "40" },
+          act.setLot,
         ),
         ...actions(
           button("Next", null, { kind: "primary", attrs: { type: "submit", form: "lot-form" } }),
-          button("Cancel line", () => toItem()),
+          button("Cancel line", () => act.toItem()),
         ),
       ];
     },
@@ -137,27 +105,17 @@ export function receiveViews(ctx, s, act) {
       return [
         header(),
         h("h1", { class: "instruction" }, "Enter the expiry date"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         lineFacts(),
-        h(
-          "form",
-          {
-            id: "expiry-form",
-            onsubmit: (e) => {
-              e.preventDefault();
-              setExpiry(new FormData(e.target).get("expiry"));
-            },
-          },
-          h(
-            "label",
-            { class: "field" },
-            "Expiry",
-            h("input", { name: "expiry", type: "date", required: true }),
-          ),
+        fieldForm(
+          "expiry-form",
+          "Expiry",
+          { name: "expiry", type: "date", required: true },
+          act.setExpiry,
         ),
         ...actions(
           button("Next", null, { kind: "primary", attrs: { type: "submit", form: "expiry-form" } }),
-          button("Cancel line", () => toItem()),
+          button("Cancel line", () => act.toItem()),
         ),
       ];
     },
@@ -170,11 +128,11 @@ export function receiveViews(ctx, s, act) {
           refreshQty();
         },
       });
-      const over = overLimit();
+      const over = act.overLimit();
       return [
         header(),
         h("h1", { class: "instruction" }, "Confirm the quantity"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         lineFacts(),
         qty.el,
         h(
@@ -188,7 +146,7 @@ export function receiveViews(ctx, s, act) {
         ),
         s.showDamage ? damageBlock() : null,
         ...actions(
-          button(`Confirm ${s.quantity}`, confirmQuantity, {
+          button(`Confirm ${s.quantity}`, act.confirmQuantity, {
             kind: "primary",
             attrs: { id: "confirm-qty" },
           }),
@@ -197,7 +155,7 @@ export function receiveViews(ctx, s, act) {
               s.showDamage = true;
               paint();
             }),
-          button("Cancel line", () => toItem()),
+          button("Cancel line", () => act.toItem()),
         ),
       ];
     },
@@ -207,7 +165,7 @@ export function receiveViews(ctx, s, act) {
         header(),
         h("h1", { class: "instruction" }, "Scan the dock location"),
         docks.length === 1 && h("p", { class: "target" }, docks[0].code),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         facts([
           ["Item", `${s.line.sku} ${s.line.name}`],
           ["Quantity", s.quantity],
@@ -216,7 +174,7 @@ export function receiveViews(ctx, s, act) {
         ]),
         ...actions(
           s.lastDock &&
-            button(`Same place: ${s.lastDock.label}`, () => submit(s.lastDock), {
+            button(`Same place: ${s.lastDock.label}`, () => act.submit(s.lastDock), {
               kind: "primary",
             }),
           button("Back to quantity", () => {
@@ -230,14 +188,12 @@ export function receiveViews(ctx, s, act) {
       return [
         header(),
         h("h1", { class: "instruction" }, "Supervisor: scan your badge"),
-        s.msg && message(s.msg.kind, s.msg.text),
+        flow.message(),
         lineFacts(),
         facts([["Receiving now", s.quantity]]),
         ...actions(
           button("Change quantity", () => {
-            s.step = "qty";
-            say(null);
-            paint();
+            flow.go("qty");
           }),
         ),
       ];
@@ -247,28 +203,20 @@ export function receiveViews(ctx, s, act) {
         header(),
         h("h1", { class: "instruction" }, "Supervisor: enter your PIN"),
         h("p", { class: "context" }, "Badge ", h("strong", {}, s.approvalBadge)),
-        s.msg && message(s.msg.kind, s.msg.text),
-        h(
-          "form",
+        flow.message(),
+        // The PIN field takes the focus; the lot field stays free so a scanned lot is a scan.
+        fieldForm(
+          "approve-form",
+          "Supervisor PIN",
           {
-            id: "approve-form",
-            onsubmit: (e) => {
-              e.preventDefault();
-              approve(new FormData(e.target).get("pin"));
-            },
+            name: "pin",
+            type: "password",
+            inputmode: "numeric",
+            autocomplete: "off",
+            required: true,
+            dataset: { focus: "true" },
           },
-          h(
-            "label",
-            { class: "field" },
-            "Supervisor PIN",
-            h("input", {
-              name: "pin",
-              type: "password",
-              inputmode: "numeric",
-              autocomplete: "off",
-              required: true,
-            }),
-          ),
+          act.approve,
         ),
         ...actions(
           button("Approve", null, {
@@ -276,9 +224,7 @@ export function receiveViews(ctx, s, act) {
             attrs: { type: "submit", form: "approve-form" },
           }),
           button("Cancel", () => {
-            s.step = "qty";
-            say(null);
-            paint();
+            flow.go("qty");
           }),
         ),
       ];
@@ -339,14 +285,14 @@ export function receiveViews(ctx, s, act) {
   }
 
   function refreshQty() {
-    const btn = el.querySelector("#confirm-qty");
+    const btn = flow.el.querySelector("#confirm-qty");
     if (btn) btn.textContent = `Confirm ${s.quantity}`;
-    const note = el.querySelector("#qty-note");
-    const over = overLimit();
+    const note = flow.el.querySelector("#qty-note");
+    const over = act.overLimit();
     if (note)
       note.textContent = over
         ? `Over the order (allowed ${over.allowed}): needs a supervisor.`
         : "";
   }
-  return { views, refreshQty };
+  return views;
 }

@@ -3,66 +3,61 @@
 //   scan the dock (or an LPN on it) -> sent, or saved on the device to send later.
 // The PO's scan context (lines, every barcode, docks) is cached, so scans are checked here
 // first (right item? lot? over the order?) and keep working through a dead spot.
+// The flow machinery (steps, scans, outbox, feedback) is js/task-flow.js.
 
-import { ApiError, describe, get, post } from "../api.js";
-import { confirmScan } from "../confirm.js";
-import { h, render } from "../dom.js";
-import { parseScan } from "../gs1.js";
+import { describe, get } from "../api.js";
 import { cacheGet, cachePut, cacheUpdate, fresh, keys } from "../task-cache.js";
+import { taskFlow } from "../task-flow.js";
 import { dockForScan, lineForScan, overReceipt } from "./receive-rules.js";
 import { receiveViews } from "./receive-views.js";
 
-function today() {
-  return new Date().toISOString().slice(0, 10);
-}
+const today = () => new Date().toISOString().slice(0, 10);
+const NEW_LINE = {
+  line: null,
+  scan: null,
+  lot: null,
+  expiry: null,
+  damaged: 0,
+  damageReason: null,
+  showDamage: false,
+  approval: null,
+};
 
 export default {
   id: "receive",
   title: "Receive",
   minRole: "worker",
   mount(ctx, params) {
-    const el = h("section", { class: "screen-body" });
-    const s = {
-      step: "po", // po | item | lot | expiry | qty | dock | approve-badge | approve-pin
-      pos: null,
-      ctxData: null,
-      stale: false,
-      line: null,
-      scan: null,
-      quantity: 0,
-      packQty: 1,
-      lot: null,
-      expiry: null,
-      damaged: 0,
-      damageReason: null,
-      showDamage: false,
-      approval: null,
-      approvalBadge: null,
-      lastDock: null,
-      busy: false,
-      msg: null,
-    };
-    const settings = () => ctx.settings();
-    const parse = (raw) => parseScan(raw, { standIns: [settings().gsStandIn] });
-    const say = (kind, text) => {
-      s.msg = kind ? { kind, text } : null;
-    };
+    const flow = taskFlow(ctx, {
+      first: "po", // po | item | lot | expiry | qty | dock | approve-badge | approve-pin
+      state: {
+        pos: null,
+        ctxData: null,
+        stale: false,
+        ...NEW_LINE,
+        quantity: 0,
+        packQty: 1,
+        approvalBadge: null,
+        lastDock: null,
+      },
+    });
+    const { s, say, paint, go } = flow;
+    const po = () => s.ctxData.po;
+    const findLine = (scan) => lineForScan(s.ctxData.lines, scan);
+    const findDock = (scan) => dockForScan(s.ctxData, scan);
+    const overLimit = () => overReceipt(s.line, s.quantity, po().over_receipt_tolerance_pct);
+    const saveContext = () => cachePut(keys.poContext(po().id), s.ctxData);
 
     // --- loading -------------------------------------------------------------------------
 
     async function loadPos() {
-      try {
-        const r = await fresh(
-          keys.openPos,
-          async () =>
-            (await get("/purchase-orders?state=open,partially_received&limit=100")).purchase_orders,
-        );
-        s.pos = r.value;
-        s.posStale = r.stale;
-      } catch (err) {
-        s.pos = [];
-        say("error", describe(err));
-      }
+      const r = await flow.load(
+        keys.openPos,
+        async () =>
+          (await get("/purchase-orders?state=open,partially_received&limit=100")).purchase_orders,
+      );
+      s.pos = r.value;
+      s.posStale = r.stale;
       paint();
     }
 
@@ -71,99 +66,91 @@ export default {
         const r = await fresh(keys.poContext(id), () => get(`/purchase-orders/${id}/scan-context`));
         s.ctxData = r.value;
         s.stale = r.stale;
-        say(
-          r.stale ? "warn" : null,
-          r.stale ? "Offline: checking scans against this device's copy of the PO." : "",
+        toItem(
+          r.stale
+            ? {
+                kind: "warn",
+                text: "Offline: checking scans against this device's copy of the PO.",
+              }
+            : { kind: null },
         );
-        toItem();
       } catch (err) {
-        ctx.feedback.error("Cannot open PO", describe(err));
-        say(
-          "error",
+        flow.refuse(
+          "Cannot open PO",
+          describe(err),
           err.retryable
             ? "This PO is not saved on the device and there is no network."
             : describe(err),
         );
-        paint();
       }
-    }
-
-    function saveContext() {
-      cachePut(keys.poContext(s.ctxData.po.id), s.ctxData);
     }
 
     // --- steps ---------------------------------------------------------------------------
 
     function toItem(msg) {
-      Object.assign(s, {
-        step: "item",
-        line: null,
-        scan: null,
-        lot: null,
-        expiry: null,
-        damaged: 0,
-        damageReason: null,
-        showDamage: false,
-        approval: null,
-      });
+      Object.assign(s, NEW_LINE, { step: "item" });
       if (msg) say(msg.kind, msg.text);
       paint();
     }
 
     function afterItem() {
-      const line = s.line;
-      if (line.tracking === "lot" && !s.lot) s.step = "lot";
-      else if (line.expiry_tracked && !s.expiry) s.step = "expiry";
+      if (s.line.tracking === "lot" && !s.lot) s.step = "lot";
+      else if (s.line.expiry_tracked && !s.expiry) s.step = "expiry";
       else s.step = "qty";
       paint();
     }
 
-    const findLine = (scan) => lineForScan(s.ctxData.lines, scan);
-    const findDock = (scan) => dockForScan(s.ctxData, scan);
-    const overLimit = () =>
-      overReceipt(s.line, s.quantity, s.ctxData.po.over_receipt_tolerance_pct);
+    const scanPo = flow.expect({
+      match: (scan) => {
+        const text = scan.text.trim().toUpperCase();
+        return (s.pos || []).find((p) => p.number.toUpperCase() === text);
+      },
+      accept(found) {
+        ctx.feedback.success("PO found", found.number);
+        openPo(found.id);
+      },
+      refuse: (scan) => ({
+        title: "Not an open PO",
+        text: `${scan.text} is not an open purchase order.`,
+      }),
+    });
 
-    async function onItemScan(raw) {
-      const scan = parse(raw);
-      const found = findLine(scan);
-      if (!found) {
-        if (findDock(scan)) {
-          ctx.feedback.warn("Scan an item first", "That is the dock. Scan the item's barcode.");
-          return;
-        }
-        let why = `${scan.text} is not on ${s.ctxData.po.number}.`;
-        try {
-          const r = await post("/barcodes/resolve", { code: raw }, { timeoutMs: 2500 });
-          if (r.kind === "item")
-            why = `${r.item.sku} ${r.item.name} is not on ${s.ctxData.po.number}.`;
-          else if (r.kind === "unknown") why = `Unknown barcode ${scan.text}.`;
-          else why = `That is a ${r.kind}, not an item on ${s.ctxData.po.number}.`;
-        } catch {
-          // Offline: the cached PO already said no.
-        }
-        ctx.feedback.error("Not on this PO", why);
-        say("error", why);
-        paint();
-        return;
-      }
-      s.line = found.line;
-      s.scan = { raw, parsed: scan };
-      s.packQty = found.barcode.quantity || 1;
-      s.quantity = s.packQty * (scan.count || 1);
-      s.lot = scan.lot;
-      s.expiry = scan.expiry;
-      say(null);
-      ctx.feedback.success("On this PO", `${found.line.sku} ${found.line.name}`);
-      afterItem();
-    }
+    const scanItem = flow.expect({
+      match: findLine,
+      others: [
+        {
+          match: findDock,
+          title: "Scan an item first",
+          text: "That is the dock. Scan the item's barcode.",
+        },
+      ],
+      ask: true,
+      accept(found, scan, raw) {
+        Object.assign(s, {
+          line: found.line,
+          scan: { raw, parsed: scan },
+          packQty: found.barcode.quantity || 1,
+          lot: scan.lot,
+          expiry: scan.expiry,
+        });
+        s.quantity = s.packQty * (scan.count || 1);
+        say(null);
+        ctx.feedback.success("On this PO", `${found.line.sku} ${found.line.name}`);
+        afterItem();
+      },
+      refuse(scan, r) {
+        const number = po().number;
+        let why = `${scan.text} is not on ${number}.`; // offline: the cached PO already said no
+        if (r?.kind === "item") why = `${r.item.sku} ${r.item.name} is not on ${number}.`;
+        else if (r?.kind === "unknown") why = `Unknown barcode ${scan.text}.`;
+        else if (r) why = `That is a ${r.kind}, not an item on ${number}.`;
+        return { title: "Not on this PO", text: why };
+      },
+    });
 
-    function onQtyScan(raw) {
-      const scan = parse(raw);
+    function scanQty(scan) {
       const dock = findDock(scan);
-      if (dock) {
-        submit(dock);
-        return;
-      }
+      if (dock) return submit(dock);
       const again = findLine(scan);
       if (again && again.line.id === s.line.id) {
         s.quantity += (again.barcode.quantity || 1) * (scan.count || 1);
@@ -174,30 +161,26 @@ export default {
       ctx.feedback.error("Finish this line first", "Confirm the quantity, then scan the dock.");
     }
 
-    function onDockScan(raw) {
-      const scan = parse(raw);
-      const dock = findDock(scan);
-      if (!dock) {
+    const scanDock = flow.expect({
+      match: findDock,
+      accept: (dock) => submit(dock),
+      refuse(scan) {
         const docks = (s.ctxData.dock_locations || []).map((d) => d.code).join(", ");
-        ctx.feedback.error("Not a dock", `Scan the dock location (${docks}) or an LPN on it.`);
-        say("error", `${scan.text} is not a dock here. Scan ${docks}.`);
-        paint();
-        return;
-      }
-      submit(dock);
-    }
+        return {
+          title: "Not a dock",
+          text: `Scan the dock location (${docks}) or an LPN on it.`,
+          shown: `${scan.text} is not a dock here. Scan ${docks}.`,
+        };
+      },
+    });
 
     function confirmQuantity() {
       if (overLimit() && !s.approval) {
         ctx.feedback.warn("Over the order", "A supervisor must approve: scan their badge.");
-        s.step = "approve-badge";
-        say("warn", "More than ordered. Supervisor: scan your badge to approve.");
-        paint();
+        go("approve-badge", "warn", "More than ordered. Supervisor: scan your badge to approve.");
         return;
       }
-      s.step = "dock";
-      say(null);
-      paint();
+      go("dock");
     }
 
     async function submit(dock) {
@@ -207,80 +190,71 @@ export default {
         confirmQuantity();
         return;
       }
-      s.busy = true;
       s.lastDock = dock;
       const line = s.line;
-      const body = {
-        barcode: s.scan.raw,
-        quantity: s.quantity,
-        ...(s.lot ? { lot_code: s.lot } : {}),
-        ...(s.expiry ? { expiry: s.expiry } : {}),
-        ...(dock.to_location
-          ? { to_location: dock.to_location }
-          : { to_container: dock.to_container }),
-        ...(s.damaged
-          ? { damaged_quantity: s.damaged, damage_reason: s.damageReason || "other" }
-          : {}),
-        ...(s.approval ? { approval: s.approval } : {}),
-      };
       const what = `${s.quantity} × ${line.sku} ${line.name}`;
-      const outcome = await confirmScan(ctx, {
-        kind: "receive",
-        path: `/purchase-orders/${s.ctxData.po.id}/receive`,
-        body,
-        what,
-        where: `${dock.label} (${s.ctxData.po.number})`,
-        route: `receive?po=${s.ctxData.po.id}`,
-      });
-      s.busy = false;
-      if (outcome.sent) {
-        const totals = outcome.data.po_line || {};
-        if (totals.received != null) line.received = totals.received;
-        saveContext();
-        const warnings = (outcome.data.warnings || []).map((w) => w.message).join("; ");
-        ctx.feedback.success("Received", `${what} on ${dock.label}`);
-        toItem({
-          kind: warnings ? "warn" : "ok",
-          text: `Received ${what} on ${dock.label}.${warnings ? ` ${warnings}` : ""}`,
-        });
-      } else if (outcome.queued) {
-        if (line.received != null) line.received += s.quantity;
-        saveContext();
-        toItem({
-          kind: "info",
-          text: `Saved on device: ${what} on ${dock.label}. It sends by itself.`,
-        });
-      } else {
-        refused(outcome.error, dock);
-      }
-    }
-
-    function refused(err, dock) {
-      const code = err instanceof ApiError ? err.code : "error";
-      ctx.feedback.error("Refused", describe(err));
-      say("error", describe(err));
-      if (code === "over_receipt") {
-        s.pendingDock = dock;
-        s.approval = null;
-        s.step = "approve-badge";
-        say("error", `${describe(err)} Supervisor: scan your badge to approve.`);
-      } else if (code === "approval_refused") {
-        s.approval = null;
-        s.step = "approve-badge";
-      } else if (code === "lot_required") {
-        s.step = "lot";
-      } else if (code === "expiry_required") {
-        s.step = "expiry";
-      } else if (code === "wrong_location") {
-        s.step = "dock";
-      } else if (code === "po_not_receivable") {
-        cacheUpdate(keys.openPos, (list) => list.filter((p) => p.id !== s.ctxData.po.id));
-        s.step = "po";
-        loadPos();
-      } else {
-        s.step = "item";
-      }
-      paint();
+      const quantity = s.quantity;
+      await flow.confirm(
+        {
+          kind: "receive",
+          path: `/purchase-orders/${po().id}/receive`,
+          body: {
+            barcode: s.scan.raw,
+            quantity,
+            ...(s.lot ? { lot_code: s.lot } : {}),
+            ...(s.expiry ? { expiry: s.expiry } : {}),
+            ...(dock.to_location
+              ? { to_location: dock.to_location }
+              : { to_container: dock.to_container }),
+            ...(s.damaged
+              ? { damaged_quantity: s.damaged, damage_reason: s.damageReason || "other" }
+              : {}),
+            ...(s.approval ? { approval: s.approval } : {}),
+          },
+          what,
+          where: `${dock.label} (${po().number})`,
+          route: `receive?po=${po().id}`,
+        },
+        {
+          sent(data) {
+            const totals = data.po_line || {};
+            if (totals.received != null) line.received = totals.received;
+            saveContext();
+            const warnings = (data.warnings || []).map((w) => w.message).join("; ");
+            ctx.feedback.success("Received", `${what} on ${dock.label}`);
+            toItem({
+              kind: warnings ? "warn" : "ok",
+              text: `Received ${what} on ${dock.label}.${warnings ? ` ${warnings}` : ""}`,
+            });
+          },
+          queued() {
+            if (line.received != null) line.received += quantity;
+            saveContext();
+            toItem({
+              kind: "info",
+              text: `Saved on device: ${what} on ${dock.label}. It sends by itself.`,
+            });
+          },
+          refused(err, code) {
+            if (code === "over_receipt") {
+              s.pendingDock = dock;
+              s.approval = null;
+              s.step = "approve-badge";
+              say("error", `${describe(err)} Supervisor: scan your badge to approve.`);
+            } else if (code === "approval_refused") {
+              s.approval = null;
+              s.step = "approve-badge";
+            } else if (code === "lot_required") s.step = "lot";
+            else if (code === "expiry_required") s.step = "expiry";
+            else if (code === "wrong_location") s.step = "dock";
+            else if (code === "po_not_receivable") {
+              cacheUpdate(keys.openPos, (list) => list.filter((p) => p.id !== po().id));
+              s.step = "po";
+              loadPos();
+            } else s.step = "item";
+          },
+        },
+      );
     }
 
     function setLot(value) {
@@ -294,11 +268,12 @@ export default {
     function setExpiry(value) {
       if (!value) return;
       s.expiry = value;
+      const past = value < today();
       say(
-        value < today() ? "warn" : null,
-        value < today() ? `Expiry ${value} is in the past: received with a warning.` : "",
+        past ? "warn" : null,
+        past ? `Expiry ${value} is in the past: received with a warning.` : "",
       );
-      if (value < today()) ctx.feedback.warn("Expired", `Expiry ${value} is in the past.`);
+      if (past) ctx.feedback.warn("Expired", `Expiry ${value} is in the past.`);
       afterItem();
     }
 
@@ -316,10 +291,7 @@ export default {
       }
     }
 
-    const { views } = receiveViews(ctx, s, {
-      el,
-      paint,
-      say,
+    const views = receiveViews(ctx, flow, {
       overLimit,
       openPo,
       loadPos,
@@ -331,65 +303,35 @@ export default {
       approve,
     });
 
-    function paint() {
-      const view = views[s.step] || views.po;
-      render(el, view());
-      // Only the PIN takes the focus: the lot field stays free so a scanned lot reaches onScan.
-      const field = el.querySelector("input[name=pin]");
-      if (field) field.focus();
-      else ctx.refocus();
-    }
-
-    // --- scans ---------------------------------------------------------------------------
-
-    function onScan(raw) {
-      if (s.busy) return;
-      const scan = parse(raw);
-      switch (s.step) {
-        case "po": {
-          const text = scan.text.trim().toUpperCase();
-          const po = (s.pos || []).find((p) => p.number.toUpperCase() === text);
-          if (po) {
-            ctx.feedback.success("PO found", po.number);
-            openPo(po.id);
-          } else {
-            ctx.feedback.error("Not an open PO", `${scan.text} is not an open purchase order.`);
-          }
-          return;
-        }
-        case "item":
-          onItemScan(raw);
-          return;
-        case "lot":
+    flow.steps({
+      po: { view: views.po, scan: scanPo },
+      item: { view: views.item, scan: scanItem },
+      lot: {
+        view: views.lot,
+        scan(scan) {
           setLot(scan.lot || scan.text);
           ctx.feedback.info("Lot", s.lot);
-          return;
-        case "qty":
-          onQtyScan(raw);
-          return;
-        case "dock":
-          onDockScan(raw);
-          return;
-        case "approve-badge":
+        },
+      },
+      expiry: { view: views.expiry },
+      qty: { view: views.qty, scan: scanQty },
+      dock: { view: views.dock, scan: scanDock },
+      "approve-badge": {
+        view: views["approve-badge"],
+        scan(scan) {
           s.approvalBadge = scan.text.trim();
           ctx.feedback.info("Badge read", s.approvalBadge);
-          s.step = "approve-pin";
-          say(null);
-          paint();
-          return;
-        default:
-          ctx.feedback.warn("Finish this step first", "");
-      }
-    }
+          go("approve-pin");
+        },
+      },
+      "approve-pin": { view: views["approve-pin"] },
+    });
 
-    if (params.po) {
-      s.ctxData = cacheGet(keys.poContext(params.po));
-      paint();
-      openPo(params.po);
-    } else {
-      paint();
-      loadPos();
-    }
-    return { el, onScan };
+    return flow.start(() => {
+      if (params.po) {
+        s.ctxData = cacheGet(keys.poContext(params.po));
+        openPo(params.po);
+      } else loadPos();
+    });
   },
 };

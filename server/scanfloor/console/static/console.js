@@ -2,10 +2,11 @@
  * Plain browser JavaScript, no build step. Every value from the API is written with
  * textContent, never innerHTML, so item names cannot inject markup.
  *
- * Other console pages load this file first and build on window.ScanfloorConsole: the
- * session (sign in and out with the same form), `call` for the API with the bearer token,
- * and the small rendering helpers. A page's script registers with onSession(fn), called
- * with the session (or null) whenever it starts, changes or ends. */
+ * Every console page extends console_base.html, which loads this file first; the page's
+ * own script builds on window.ScanfloorConsole: the session (sessionStorage; sign in and
+ * out with the same form on every page), `call`, the one HTTP client for the API, and the
+ * small rendering helpers. A page's script registers with onSession(fn), called with the
+ * session (or null) whenever it starts, changes or ends. */
 (function () {
   "use strict";
 
@@ -56,6 +57,15 @@
   }
   ApiError.prototype = Object.create(Error.prototype);
 
+  function newKey() {
+    return window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
+      : "console-" + Date.now() + "-" + Math.random().toString(36).slice(2);
+  }
+
+  /* The one HTTP client of every console page: the API base, the bearer token of the
+   * session, a query object, a JSON `body` or a FormData `form`, an Idempotency-Key on
+   * every write (a fresh one unless `headers` brings its own), one error shape (ApiError).
+   * Resolves to the parsed JSON, or with `raw: true` to the Response (files to download). */
   function call(method, path, options) {
     options = options || {};
     var url = API + path;
@@ -71,12 +81,17 @@
     var headers = { "Accept": "application/json" };
     var session = loadSession();
     if (session && !options.anonymous) headers["Authorization"] = "Bearer " + session.token;
+    if (method !== "GET" && !options.anonymous) headers["Idempotency-Key"] = newKey();
+    Object.keys(options.headers || {}).forEach(function (k) { headers[k] = options.headers[k]; });
     var init = { method: method, headers: headers, credentials: "same-origin" };
-    if (options.body !== undefined) {
+    if (options.form) {
+      init.body = options.form;
+    } else if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(options.body);
     }
     return fetch(url, init).then(function (res) {
+      if (res.ok && options.raw) return res;
       return res.text().then(function (text) {
         var data = null;
         if (text) {
@@ -110,11 +125,20 @@
     var box = $("error");
     box.textContent = message;
     box.hidden = false;
+    errorListeners.forEach(function (fn) { fn(err); });
   }
 
   function clearError() {
     $("error").hidden = true;
     $("error").textContent = "";
+    errorListeners.forEach(function (fn) { fn(null); });
+  }
+
+  /* A page that shows more of an error (a CSV import's problems) listens here: fn(err) when
+   * one is shown, fn(null) when the message is cleared. */
+  var errorListeners = [];
+  function onError(fn) {
+    errorListeners.push(fn);
   }
 
   function busy(el, on) {
@@ -136,6 +160,10 @@
 
   function formatQty(n) {
     return typeof n === "number" ? n.toLocaleString() : "";
+  }
+
+  function role(session) {
+    return (session && session.user && session.user.role) || "";
   }
 
   function formatTime(iso) {
@@ -331,8 +359,10 @@
     call: call,
     loadSession: loadSession,
     onSession: onSession,
+    role: role,
     showError: showError,
     clearError: clearError,
+    onError: onError,
     busy: busy,
     cell: cell,
     clearBody: clearBody,

@@ -1,104 +1,40 @@
 /* Scanfloor console: purchase orders (list, create, CSV import) and one PO's detail.
- * Plain browser JavaScript, no build step. Signs in through the console home page (the same
- * sessionStorage entry); every value from the API is written with textContent. */
+ * Plain browser JavaScript, no build step. Built on window.ScanfloorConsole (console.js,
+ * loaded first): the same sign-in, session and API client as every console page. Every
+ * value from the API is written with textContent. */
 (function () {
   "use strict";
 
-  var SESSION_KEY = "scanfloor.console.session";
-  var body = document.body;
-  var API = body.getAttribute("data-api-base") || "/api/v1";
-  var LIST = body.getAttribute("data-po-list") || "/console/purchase-orders";
+  var C = window.ScanfloorConsole;
+  var $ = C.$;
   var nextCursor = null;
+  var started = false;
+  var manager = false;
 
-  function $(id) { return document.getElementById(id); }
-
-  function session() {
-    try {
-      var s = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || "null");
-      if (s && s.expires_at && Date.parse(s.expires_at) <= Date.now()) return null;
-      return s;
-    } catch (e) { return null; }
+  function list() {
+    return $("workspace").getAttribute("data-po-list") || "/console/purchase-orders";
   }
 
-  function role() { var s = session(); return (s && s.user && s.user.role) || ""; }
-  function isManager() { return role() === "manager" || role() === "admin"; }
-
-  function request(method, path, options) {
-    options = options || {};
-    var headers = { "Accept": "application/json" };
-    var s = session();
-    if (s) headers["Authorization"] = "Bearer " + s.token;
-    var init = { method: method, headers: headers, credentials: "same-origin" };
-    if (options.form) {
-      init.body = options.form;
-    } else if (options.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(options.json);
-    }
-    if (method !== "GET") headers["Idempotency-Key"] = "console-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-    var url = API + path;
-    if (options.query) {
-      var params = new URLSearchParams();
-      Object.keys(options.query).forEach(function (k) {
-        var v = options.query[k];
-        if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
-      });
-      if (params.toString()) url += "?" + params.toString();
-    }
-    return fetch(url, init).then(function (res) {
-      return res.text().then(function (text) {
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (!res.ok) {
-          var err = (data && data.error) || {};
-          var e = new Error(err.message || res.status + " " + res.statusText);
-          e.status = res.status;
-          e.details = err.details || {};
-          throw e;
-        }
-        return data;
-      });
-    }, function (e) { throw new Error("The server did not answer (" + e.message + ")."); });
-  }
-
-  function showError(err) {
-    var box = $("error");
-    box.textContent = err && err.message ? err.message : String(err);
-    box.hidden = false;
+  /* A CSV import refused: its problems, row by row, under the message. */
+  function showProblems(err) {
     var problems = $("import-problems");
-    if (problems && err && err.details && err.details.problems) {
-      err.details.problems.forEach(function (p) {
-        var li = document.createElement("li");
-        li.textContent = "Row " + p.row + (p.column ? " (" + p.column + ")" : "") + ": " + p.message +
-          (p.value ? " \u2014 " + p.value : "");
-        problems.appendChild(li);
-      });
-    }
+    if (!problems) return;
+    while (problems.firstChild) problems.removeChild(problems.firstChild);
+    ((err && err.details && err.details.problems) || []).forEach(function (p) {
+      var li = document.createElement("li");
+      li.textContent = "Row " + p.row + (p.column ? " (" + p.column + ")" : "") + ": " + p.message +
+        (p.value ? " \u2014 " + p.value : "");
+      problems.appendChild(li);
+    });
   }
 
-  function clearError() {
-    $("error").hidden = true;
-    var problems = $("import-problems");
-    if (problems) while (problems.firstChild) problems.removeChild(problems.firstChild);
-  }
+  var showError = C.showError;
+  var clearError = C.clearError;
+  var clearBody = C.clearBody;
+  var when = C.formatTime;
 
   function cell(tr, text, className) {
-    var td = document.createElement("td");
-    td.textContent = text === null || text === undefined ? "\u2014" : String(text);
-    if (className) td.className = className;
-    tr.appendChild(td);
-    return td;
-  }
-
-  function clearBody(table) {
-    var tb = table.tBodies[0];
-    while (tb.firstChild) tb.removeChild(tb.firstChild);
-    return tb;
-  }
-
-  function when(iso) {
-    var t = Date.parse(iso);
-    return isNaN(t) ? iso || "" : new Date(t).toLocaleString();
+    return C.cell(tr, text === null || text === undefined ? "\u2014" : text, className);
   }
 
   function stateText(state) { return (state || "").replace(/_/g, " "); }
@@ -109,13 +45,13 @@
     clearError();
     var query = { q: $("po-q").value.trim(), state: $("po-state").value, limit: 50 };
     if (more) query.cursor = nextCursor;
-    return request("GET", "/purchase-orders", { query: query }).then(function (data) {
+    return C.call("GET", "/purchase-orders", { query: query }).then(function (data) {
       var tb = more ? $("po-table").tBodies[0] : clearBody($("po-table"));
       (data.purchase_orders || []).forEach(function (po) {
         var tr = document.createElement("tr");
         var td = document.createElement("td");
         var a = document.createElement("a");
-        a.href = LIST + "/" + po.id;
+        a.href = list() + "/" + po.id;
         a.className = "code";
         a.textContent = po.number;
         td.appendChild(a);
@@ -158,8 +94,8 @@
       };
     } catch (e) { showError(e); return; }
     if ($("new-date").value) po.expected_date = $("new-date").value;
-    request("POST", "/purchase-orders", { json: po }).then(function (created) {
-      window.location.href = LIST + "/" + created.id;
+    C.call("POST", "/purchase-orders", { body: po }).then(function (created) {
+      window.location.href = list() + "/" + created.id;
     }).catch(showError);
   }
 
@@ -170,7 +106,7 @@
     var file = $("import-file").files[0];
     if (!file) return;
     form.append("file", file);
-    request("POST", "/purchase-orders/import", {
+    C.call("POST", "/purchase-orders/import", {
       form: form, query: { open: $("import-open").checked ? "true" : "" }
     }).then(function (result) {
       var numbers = (result.created || []).map(function (p) { return p.number; });
@@ -183,7 +119,7 @@
   function onSupplier(event) {
     event.preventDefault();
     clearError();
-    request("POST", "/suppliers", { json: {
+    C.call("POST", "/suppliers", { body: {
       code: $("sup-code").value.trim(),
       name: $("sup-name").value.trim(),
       over_receipt_tolerance_pct: $("sup-tol").value.trim() || "0"
@@ -194,8 +130,6 @@
   }
 
   function startList() {
-    $("workspace").hidden = false;
-    $("manage").hidden = !isManager();
     $("po-search").addEventListener("submit", function (e) { e.preventDefault(); loadList(false); });
     $("po-more").addEventListener("click", function () { loadList(true); });
     $("po-create").addEventListener("submit", onCreate);
@@ -227,7 +161,6 @@
       cell(tr, ln.unit_cost, "num");
       tb.appendChild(tr);
     });
-    var manager = isManager();
     $("po-actions").hidden = !manager;
     $("po-open").hidden = po.state !== "draft";
     $("po-close").hidden = po.state === "closed";
@@ -260,8 +193,8 @@
 
   function loadPo(id) {
     return Promise.all([
-      request("GET", "/purchase-orders/" + id),
-      request("GET", "/purchase-orders/" + id + "/receipts")
+      C.call("GET", "/purchase-orders/" + id),
+      C.call("GET", "/purchase-orders/" + id + "/receipts")
     ]).then(function (answers) {
       showPo(answers[0]);
       showReceipts(answers[1]);
@@ -275,7 +208,7 @@
     ["open", "close"].forEach(function (step) {
       $("po-" + step).addEventListener("click", function () {
         clearError();
-        request("POST", "/purchase-orders/" + id + "/" + step).then(function () {
+        C.call("POST", "/purchase-orders/" + id + "/" + step).then(function () {
           return loadPo(id);
         }).catch(showError);
       });
@@ -283,11 +216,13 @@
     loadPo(id);
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var s = session();
-    if (!s) { $("signed-out").hidden = false; return; }
-    $("whoami-name").textContent = (s.user && (s.user.display_name || s.user.username)) || "";
-    $("whoami-role").textContent = role();
+  C.onError(showProblems);
+  C.onSession(function (session) {
+    var role = C.role(session);
+    manager = role === "manager" || role === "admin";
+    if ($("manage")) $("manage").hidden = !manager;
+    if (!session || started) return;
+    started = true;
     if ($("po-detail")) startDetail(); else startList();
   });
 })();

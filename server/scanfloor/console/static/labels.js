@@ -1,58 +1,17 @@
 /* Scanfloor console, labels page: zones with "every bin label" downloads, and single
- * location, item and container labels. Files are fetched with the bearer token of the
- * console session (sessionStorage) and saved through a Blob link. Values from the API are
- * written with textContent, never innerHTML. */
+ * location, item and container labels. Built on window.ScanfloorConsole (console.js, loaded
+ * first): the same sign-in, session (sessionStorage) and API client as every console page.
+ * Files come through that client with the session's bearer token and are saved through a
+ * Blob link. Values from the API are written with textContent, never innerHTML. */
 (function () {
   "use strict";
 
-  var SESSION_KEY = "scanfloor.console.session";
-  var API = document.body.getAttribute("data-api-base") || "/api/v1";
-
-  function $(id) { return document.getElementById(id); }
-
-  function session() {
-    var raw = window.sessionStorage.getItem(SESSION_KEY);
-    if (!raw) return null;
-    try {
-      var s = JSON.parse(raw);
-      if (s.expires_at && Date.parse(s.expires_at) <= Date.now()) return null;
-      return s;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function headers(extra) {
-    var h = { "Accept": "application/json" };
-    var s = session();
-    if (s) h["Authorization"] = "Bearer " + s.token;
-    Object.keys(extra || {}).forEach(function (k) { h[k] = extra[k]; });
-    return h;
-  }
-
-  function url(path, query) {
-    var params = new URLSearchParams();
-    Object.keys(query || {}).forEach(function (k) {
-      var v = query[k];
-      if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
-    });
-    var qs = params.toString();
-    return API + path + (qs ? "?" + qs : "");
-  }
-
-  function failure(res) {
-    return res.text().then(function (text) {
-      var err = null;
-      try { err = JSON.parse(text).error; } catch (e) { err = null; }
-      var message = err && err.message ? err.message : res.status + " " + res.statusText;
-      if (res.status === 401) message = "Your sign-in has ended: sign in on the console home page.";
-      throw new Error(message);
-    });
-  }
+  var C = window.ScanfloorConsole;
+  var $ = C.$;
+  var started = false;
 
   function getJson(path, query) {
-    return fetch(url(path, query), { headers: headers(), credentials: "same-origin" })
-      .then(function (res) { return res.ok ? res.json() : failure(res); });
+    return C.call("GET", path, { query: query });
   }
 
   function fileName(res, fallback) {
@@ -63,14 +22,8 @@
 
   // Fetch a label file (GET, or POST with a JSON body) and save it under its own name.
   function download(method, path, query, body) {
-    var init = { method: method, headers: headers(), credentials: "same-origin" };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
     status("Preparing labels...");
-    return fetch(url(path, query), init).then(function (res) {
-      if (!res.ok) return failure(res);
+    return C.call(method, path, { query: query, body: body, raw: true }).then(function (res) {
       var name = fileName(res, "labels");
       return res.blob().then(function (blob) {
         var link = document.createElement("a");
@@ -102,16 +55,13 @@
 
   function showError(err) {
     status("");
-    $("error").textContent = err && err.message ? err.message : String(err);
-    $("error").hidden = false;
+    C.showError(err);
   }
-
-  function clearError() { $("error").hidden = true; $("error").textContent = ""; }
 
   function guarded(fn) {
     return function (event) {
       if (event) event.preventDefault();
-      clearError();
+      C.clearError();
       Promise.resolve().then(fn).catch(showError);
     };
   }
@@ -214,29 +164,19 @@
   }
 
   function newSscc() {
-    var key = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
-      : String(Date.now()) + Math.random();
-    return fetch(url("/labels/sscc"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: headers({ "Content-Type": "application/json", "Idempotency-Key": key }),
-      body: JSON.stringify({ kind: $("sscc-kind").value })
-    }).then(function (res) {
-      if (!res.ok) return failure(res);
-      return res.json().then(function (made) {
+    // One SSCC per click: a fresh Idempotency-Key (the client adds one to every write).
+    return C.call("POST", "/labels/sscc", { body: { kind: $("sscc-kind").value } })
+      .then(function (made) {
         status("Allocated SSCC " + made.code + ".");
         return download("GET", "/labels/containers/" + made.id, singleQuery());
       });
-    });
   }
 
   // ---- start ---------------------------------------------------------------------------
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var signedIn = !!session();
-    $("signed-out").hidden = signedIn;
-    $("workspace").hidden = !signedIn;
-    if (!signedIn) return;
+  C.onSession(function (session) {
+    if (!session || started) return;
+    started = true;
     $("location-form").addEventListener("submit", guarded(locationLabel));
     $("item-form").addEventListener("submit", guarded(itemLabel));
     $("container-form").addEventListener("submit", guarded(containerLabel));
