@@ -36,6 +36,12 @@ class Settings:
     pin_lock_minutes: int = 15
     gs1_separator_chars: tuple[str, ...] = ("\x1d", "|")
     socketio_message_queue: str | None = None
+    # The outbox dispatcher thread in each server process (never in mode="test" unless a
+    # test asks), its idle poll, the lease it holds while delivering, and when it gives up.
+    outbox_thread: bool = True
+    outbox_poll_seconds: float = 5.0
+    outbox_lease_seconds: float = 60.0
+    outbox_max_attempts: int = 15
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +59,10 @@ class Settings:
             pin_lock_minutes=int(env.get("SCANFLOOR_PIN_LOCK_MINUTES", "15")),
             gs1_separator_chars=tuple(dict.fromkeys(seps)) or ("\x1d",),
             socketio_message_queue=env.get("SOCKETIO_MESSAGE_QUEUE") or None,
+            outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
+            outbox_poll_seconds=float(env.get("SCANFLOOR_OUTBOX_POLL_SECONDS", "5")),
+            outbox_lease_seconds=float(env.get("SCANFLOOR_OUTBOX_LEASE_SECONDS", "60")),
+            outbox_max_attempts=int(env.get("SCANFLOOR_OUTBOX_MAX_ATTEMPTS", "15")),
         )
 
     def check(self) -> None:
@@ -93,6 +103,10 @@ class Settings:
             "OPENAPI_URL_PREFIX": "/api/v1",
             "OPENAPI_JSON_PATH": "openapi.json",
             "JSON_SORT_KEYS": False,
+            "SCANFLOOR_OUTBOX_THREAD": self.outbox_thread and self.mode != "test",
+            "SCANFLOOR_OUTBOX_POLL_SECONDS": self.outbox_poll_seconds,
+            "SCANFLOOR_OUTBOX_LEASE_SECONDS": self.outbox_lease_seconds,
+            "SCANFLOOR_OUTBOX_MAX_ATTEMPTS": self.outbox_max_attempts,
         }
         if url.startswith("sqlite"):
             # A writer waits for the file lock instead of failing at once (see docs/decisions).

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from scanfloor.allocation import channels_service
-from scanfloor.allocation.webhooks import deliver_due
+from scanfloor.outbox.dispatcher import dispatch_due as deliver_due
 from tests.e2e.conftest import free_port
 from tests.factories import make_bin_in, make_item, make_warehouse, receive
 
@@ -61,7 +61,7 @@ def test_the_order_page_carries_its_order_id_for_the_script(client):
 
 @pytest.fixture
 def shop(app: Any) -> dict[str, Any]:
-    app.config["SCANFLOOR_WEBHOOK_THREAD"] = False  # the tests deliver when they choose
+    app.config["SCANFLOOR_OUTBOX_KICK"] = False  # the tests deliver when they choose
     wh = make_warehouse("WH1")
     bin_ = make_bin_in(wh, "A-01")
     items = {sku: make_item(sku) for sku in ("TEE", "MUG")}

@@ -18,11 +18,12 @@ import pytest
 from sqlalchemy import select
 
 from scanfloor.allocation import channels_service
-from scanfloor.allocation.models import OutboxEvent, WebhookDelivery
 from scanfloor.allocation.orders_service import LineInput, OrderInput, capture_order
-from scanfloor.allocation.signing import HEADER, signature, verify
-from scanfloor.allocation.webhooks import deliver_due
+from scanfloor.allocation.signing import HEADER, signature, verify, webhook_kind
 from scanfloor.extensions import db
+from scanfloor.outbox.dispatcher import dispatch_due as deliver_due
+from scanfloor.outbox.models import OutboxAttempt as WebhookDelivery
+from scanfloor.outbox.models import OutboxMessage as OutboxEvent
 from tests.e2e.conftest import free_port
 from tests.factories import make_bin_in, make_item, make_warehouse, receive
 
@@ -72,7 +73,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def shop(app: Any) -> dict[str, Any]:
-    app.config["SCANFLOOR_WEBHOOK_THREAD"] = False  # the tests deliver when they choose
+    app.config["SCANFLOOR_OUTBOX_KICK"] = False  # the tests deliver when they choose
     wh = make_warehouse("WH1")
     bin_ = make_bin_in(wh, "A-01")
     item = make_item("TEE")
@@ -94,7 +95,8 @@ def test_order_status_and_ats_changes_reach_the_channel_signed(shop, receiver):
         webhook_secret=SECRET,
     )
     placed = order("w-1", 2)
-    queued = db.session.scalars(select(OutboxEvent.kind).order_by(OutboxEvent.id)).all()
+    topics = db.session.scalars(select(OutboxEvent.topic).order_by(OutboxEvent.id)).all()
+    queued = [webhook_kind(t) for t in topics]
     assert set(queued) == {"order_status", "ats_changed"}
     report = deliver_due()
     assert (report.sent, report.failed) == (len(queued), 0)
@@ -124,7 +126,8 @@ def test_a_dead_endpoint_never_blocks_an_order_and_is_retried_later(shop):
     assert pending and all(e.attempts == 0 and e.delivered_at is None for e in pending)
     report = deliver_due()
     assert report.sent == 0 and report.failed >= 1
-    ev = db.session.scalars(select(OutboxEvent).execution_options(populate_existing=True)).first()
+    first = select(OutboxEvent).order_by(OutboxEvent.id)
+    ev = db.session.scalars(first.execution_options(populate_existing=True)).first()
     assert ev.delivered_at is None and ev.attempts == 1 and ev.last_error
     assert ev.next_attempt_at > ev.created_at
     assert deliver_due().failed == 0  # not due again yet

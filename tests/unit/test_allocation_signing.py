@@ -1,10 +1,11 @@
-"""Webhook signatures and the retry schedule, without a database."""
+"""Webhook signatures and the event kind each outbox topic has, without a database.
+(The retry schedule is the outbox's: tests/unit/test_outbox_rules.py.)"""
 
 from __future__ import annotations
 
 import time
 
-from scanfloor.allocation.signing import retry_after, signature, verify
+from scanfloor.allocation.signing import signature, verify, webhook_kind
 
 SECRET = "s3cret-s3cret-s3cret"
 
@@ -19,6 +20,7 @@ def test_a_signature_older_than_300_seconds_or_for_another_body_is_refused():
     assert not verify(SECRET, "v1=abc", body, now)
 
 
-def test_retries_back_off_doubling_up_to_an_hour():
-    assert [retry_after(n) for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
-    assert retry_after(30) == 3600
+def test_channels_keep_seeing_the_event_kinds_they_always_saw():
+    assert webhook_kind("order.status") == "order_status"
+    assert webhook_kind("ats.changed") == "ats_changed"
+    assert webhook_kind("shipment.confirmed") == "shipment_confirmed"

@@ -1,4 +1,5 @@
-"""Allocation tables: channels, orders, reservations, stock positions and the outboxes.
+"""Allocation tables: channels, orders, reservations, stock positions and the ATS feed
+(channel webhooks go through the shared outbox, scanfloor/outbox).
 
 Hot paths (allocation, the batch run, ATS) use these tables through Core statements; the
 ORM classes serve reference data (channels) and pages.
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Index,
     Numeric,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
-from .rules import CHANNEL_KINDS, LINE_STATUSES, OUTBOX_KINDS, RESERVATION_STATUSES
+from .rules import CHANNEL_KINDS, LINE_STATUSES, RESERVATION_STATUSES
 
 _BIGID = BigInteger().with_variant(db.Integer, "sqlite")
 
@@ -242,38 +242,3 @@ class AtsChange(db.Model):  # type: ignore[misc]
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     item_ids: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class OutboxEvent(db.Model):  # type: ignore[misc]
-    """A webhook to send, written in the transaction that made the change."""
-
-    __tablename__ = "outbox_events"
-    __table_args__ = (
-        CheckConstraint(f"kind IN {_in(OUTBOX_KINDS)}", name="kind"),
-        Index("ix_outbox_events_due", "delivered_at", "next_attempt_at"),
-    )
-
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text)
-
-
-class WebhookDelivery(db.Model):  # type: ignore[misc]
-    """One attempt to deliver an outbox event: the delivery log."""
-
-    __tablename__ = "webhook_deliveries"
-
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True
-    )
-    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status_code: Mapped[int | None] = mapped_column()
-    error: Mapped[str | None] = mapped_column(String(500))
-    duration_ms: Mapped[int] = mapped_column(default=0)

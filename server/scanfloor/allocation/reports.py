@@ -6,19 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 
 from ..catalog.models import Item
 from ..errors import NotFound
 from ..extensions import db
+from ..outbox.models import OutboxAttempt, OutboxMessage
 from ..timeutil import as_utc, utcnow
-from .models import Channel, Order, OrderLine, OutboxEvent, WebhookDelivery
+from .models import Channel, Order, OrderLine
 from .rules import WAITING
+from .signing import webhook_kind
+from .webhooks import destination
 
 MAX_ROWS = 1000
 
 _O, _L, _C, _I = Order.__table__, OrderLine.__table__, Channel.__table__, Item.__table__
-_E, _D = OutboxEvent.__table__, WebhookDelivery.__table__
+_E, _D = OutboxMessage.__table__, OutboxAttempt.__table__
+# A channel's webhooks go to the outbox destination 'channel:<id>'.
+_CHANNEL_DESTINATION = literal("channel:") + cast(_C.c.id, String)
 
 
 @dataclass(frozen=True)
@@ -101,13 +106,13 @@ class DeliveryAttempt:
 
 
 def webhook_deliveries(channel: str | None = None, limit: int = 200) -> list[DeliveryAttempt]:
-    """Webhook delivery attempts, newest first."""
+    """Webhook delivery attempts (outbox attempts to channels), newest first."""
     q = (
         select(
             _D.c.id,
-            _D.c.event_id,
+            _D.c.message_id,
             _C.c.code,
-            _E.c.kind,
+            _E.c.topic,
             _D.c.attempted_at,
             _D.c.status_code,
             _D.c.error,
@@ -115,16 +120,17 @@ def webhook_deliveries(channel: str | None = None, limit: int = 200) -> list[Del
             _E.c.delivered_at,
             _E.c.attempts,
         )
-        .join(_E, _E.c.id == _D.c.event_id)
-        .join(_C, _C.c.id == _E.c.channel_id)
+        .join(_E, _E.c.id == _D.c.message_id)
+        .join(_C, _E.c.destination == _CHANNEL_DESTINATION)
         .order_by(_D.c.id.desc())
         .limit(min(max(limit, 1), MAX_ROWS))
     )
     if channel:
-        q = q.where(_E.c.channel_id == _channel_id(channel))
+        q = q.where(_E.c.destination == destination(_channel_id(channel)))
     return [
         DeliveryAttempt(
-            r[0], r[1], r[2], r[3], as_utc(r[4]), r[5], r[6], r[7], r[8] is not None, r[9]
+            r[0], r[1], r[2], webhook_kind(r[3]), as_utc(r[4]), r[5], r[6], r[7],
+            r[8] is not None, r[9],
         )
         for r in db.session.connection().execute(q)
-    ]
+    ]  # fmt: skip

@@ -34,7 +34,6 @@ LINE_STATUSES = (
     "cancelled",
 )
 RESERVATION_STATUSES = ("active", "consumed", "released", "expired")
-OUTBOX_KINDS = ("ats_changed", "order_status")
 WAITING = ("received", "backordered", "partially_allocated")
 # Lines in these states may still be changed or cancelled; later ones are being picked.
 CHANGEABLE = ("received", "backordered", "partially_allocated", "allocated", "released")

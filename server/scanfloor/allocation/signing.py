@@ -1,4 +1,5 @@
-"""Pure webhook rules: the signature header, checking it, and the retry schedule.
+"""Pure webhook rules: the signature header, checking it, and the event kind a topic has.
+(The retry schedule is the outbox's: scanfloor/outbox/rules.py.)
 
 Scanfloor-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body, keyed by the
 channel's secret>. A receiver recomputes v1 and refuses timestamps more than 300 s away from
@@ -11,9 +12,9 @@ import hashlib
 import hmac
 
 HEADER = "Scanfloor-Signature"
+# Outbox topic -> the `kind` a channel sees (body and Scanfloor-Event header, unchanged).
+WEBHOOK_KINDS = {"order.status": "order_status", "ats.changed": "ats_changed"}
 TOLERANCE_S = 300
-FIRST_RETRY_S = 10
-MAX_RETRY_S = 3600
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -34,6 +35,6 @@ def verify(secret: str, header: str, body: bytes, now: int, tolerance: int = TOL
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
-def retry_after(attempts: int) -> int:
-    """Seconds to wait after `attempts` failed deliveries: doubling from 10 s, at most 1 h."""
-    return int(min(MAX_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
+def webhook_kind(topic: str) -> str:
+    """The event kind a channel's webhook names for an outbox topic."""
+    return WEBHOOK_KINDS.get(topic, topic.replace(".", "_"))

@@ -20,6 +20,7 @@ def register_blueprints(api: Api) -> None:
     from .lots_api import blp as lots_blp
     from .movements_api import blp as movements_blp
     from .orders_api import blp as orders_blp
+    from .outbox_api import blp as outbox_blp
     from .putaway_api import blp as putaway_blp
     from .receiving_api import blp as receiving_blp
     from .suppliers_api import blp as suppliers_blp
@@ -42,5 +43,6 @@ def register_blueprints(api: Api) -> None:
         channels_blp,
         orders_blp,
         allocation_reports_blp,
+        outbox_blp,
     ):
         api.register_blueprint(blp)

@@ -6,6 +6,7 @@ from flask import Flask
 def register_console(app: Flask) -> None:
     from .allocation_views import bp as alloc_bp
     from .labels_views import bp as labels_bp
+    from .outbox_views import bp as outbox_bp
     from .purchasing_views import bp as po_bp
     from .putaway_views import bp as putaway_bp
     from .views import bp
@@ -15,3 +16,4 @@ def register_console(app: Flask) -> None:
     app.register_blueprint(po_bp)
     app.register_blueprint(putaway_bp)
     app.register_blueprint(alloc_bp)
+    app.register_blueprint(outbox_bp)
