@@ -46,6 +46,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check server tests bench migrations
 	$(BIN)/ruff format --check server tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -64,6 +65,8 @@ test: $(STAMP) chromium lint typecheck
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q
 
+# One JSON line per benchmark on stdout (figures, same-run floor, *_vs_floor, goal, holds);
+# PostgreSQL too where SCANFLOOR_BENCH_DATABASE_URL (default: local test server) answers.
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "# $$b" >&2; $(BIN)/python $$b || exit 1; done
 

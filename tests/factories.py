@@ -68,7 +68,7 @@ def receive(item: Item, loc: Location, qty: int, key: str | None = None) -> Any:
 
 
 def make_supplier(code: str | None = None, tolerance: str = "0") -> Any:
-    from scanfloor.receiving.suppliers_service import create_supplier
+    from scanfloor.purchasing.suppliers_service import create_supplier
 
     code = code or f"SUP-{next(_seq):05d}"
     return create_supplier(code=code, name=f"Supplier {code}", over_receipt_tolerance_pct=tolerance)
@@ -77,8 +77,8 @@ def make_supplier(code: str | None = None, tolerance: str = "0") -> Any:
 def make_po(
     supplier: Any, lines: list[tuple[Any, ...]], *, blind: bool = False, opened: bool = True
 ) -> Any:
-    """A purchase order through the receiving service; lines are (item, ordered[, cost])."""
-    from scanfloor.receiving.orders_service import (
+    """A purchase order through the purchasing service; lines are (item, ordered[, cost])."""
+    from scanfloor.purchasing.orders_service import (
         LineSpec,
         create_purchase_order,
         open_purchase_order,

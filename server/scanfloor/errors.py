@@ -5,7 +5,7 @@ Every error the API returns has one shape: {"error": {"code", "message", "detail
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 
 class ScanfloorError(Exception):
@@ -26,6 +26,20 @@ class ScanfloorError(Exception):
 class ValidationFailed(ScanfloorError):
     status = 422
     code = "validation_failed"
+
+
+class RuleBroken(Protocol):
+    """What a context's pure rule error carries (PurchasingRuleError, ReceivingRuleError...);
+    the rules cannot raise these HTTP-shaped errors themselves, so services translate."""
+
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+def rule_failed(exc: RuleBroken) -> ValidationFailed:
+    """A broken domain rule as a 422 that names the rule."""
+    return ValidationFailed(exc.message, {"rule": exc.code, **exc.details})
 
 
 class NotFound(ScanfloorError):
@@ -64,6 +78,12 @@ class PickingStarted(Conflict):
 
 class AlreadyReversed(Conflict):
     code = "already_reversed"
+
+
+class AlreadyDelivered(Conflict):
+    """An outbox message that went out cannot be retried."""
+
+    code = "already_delivered"
 
 
 class IdempotencyMismatch(Conflict):

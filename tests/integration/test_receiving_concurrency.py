@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Movement
 from scanfloor.ledger.verify import verify_ledger
-from scanfloor.receiving.models import PurchaseOrderLine
+from scanfloor.purchasing.models import PurchaseOrderLine
 from tests.factories import make_bin, make_item, make_po, make_supplier
 
 THREADS = 12

@@ -1,4 +1,5 @@
-"""Receiving rules: tolerance, PO states, what a confirmation must carry (no database)."""
+"""Receiving rules: tolerance, when a PO is receivable, what a confirmation must carry
+(no database)."""
 
 from __future__ import annotations
 
@@ -14,17 +15,10 @@ from scanfloor.receiving.rules import (
     check_destination,
     check_lot_and_expiry,
     check_receivable,
-    decimal_text,
     may_approve,
-    may_see_expected,
-    normalise_po_number,
-    normalise_supplier_code,
     over_receipt,
-    parse_tolerance,
-    parse_unit_cost,
     split_damaged,
     state_after_receipt,
-    transition,
     variance,
 )
 
@@ -58,15 +52,6 @@ def test_within_tolerance_is_accepted_and_one_unit_beyond_is_an_excess():
     assert excess == Excess(ordered=100, received=100, requested=6, allowed=105)
 
 
-def test_tolerance_must_be_a_percentage_from_0_to_100_with_two_decimals():
-    assert parse_tolerance("2.5") == Decimal("2.5")
-    assert parse_tolerance(0) == Decimal(0)
-    for bad in ("-1", "100.01", "abc", "1.234", "NaN", "Infinity"):
-        with pytest.raises(ReceivingRuleError) as err:
-            parse_tolerance(bad)
-        assert _code(err) == "invalid_tolerance"
-
-
 def test_variance_counts_only_the_units_this_confirmation_brings_beyond_the_order():
     assert variance(10, 0, 4) == 0
     assert variance(10, 8, 4) == 2
@@ -74,7 +59,7 @@ def test_variance_counts_only_the_units_this_confirmation_brings_beyond_the_orde
     assert variance(10, 10, 1) == 1
 
 
-# --- who may see and approve -------------------------------------------------------------
+# --- who may approve -------------------------------------------------------------------
 
 
 def test_only_supervisors_and_above_may_approve_an_over_receipt():
@@ -83,29 +68,7 @@ def test_only_supervisors_and_above_may_approve_an_over_receipt():
     assert not may_approve("nobody")
 
 
-def test_blind_receipt_hides_expected_quantities_from_workers_only():
-    assert may_see_expected(False, "worker")
-    assert not may_see_expected(True, "worker")
-    assert may_see_expected(True, "supervisor")
-
-
 # --- states ------------------------------------------------------------------------------
-
-
-def test_a_draft_po_opens_and_any_unclosed_po_closes():
-    assert transition("draft", "open") == "open"
-    for state in ("draft", "open", "partially_received", "received"):
-        assert transition(state, "close") == "closed"
-
-
-@pytest.mark.parametrize(
-    ("state", "action"),
-    [("open", "open"), ("received", "open"), ("closed", "open"), ("closed", "close")],
-)
-def test_a_po_cannot_take_a_step_its_state_does_not_allow(state, action):
-    with pytest.raises(ReceivingRuleError) as err:
-        transition(state, action)
-    assert _code(err) == "invalid_state"
 
 
 def test_receiving_is_allowed_from_open_until_closed():
@@ -185,36 +148,3 @@ def test_received_stock_lands_on_a_dock_or_staging_location_only():
         with pytest.raises(ReceivingRuleError) as err:
             check_destination(*args)
         assert _code(err) == "wrong_location"
-
-
-# --- codes and numbers -------------------------------------------------------------------
-
-
-def test_po_numbers_and_supplier_codes_are_normalised():
-    assert normalise_po_number(" po-100 ") == "PO-100"
-    assert normalise_supplier_code("acme_1") == "ACME_1"
-    for bad in ("", "PO 1", "x" * 41):
-        with pytest.raises(ReceivingRuleError):
-            normalise_po_number(bad)
-    for bad in ("", "AC ME", "ÄCME", "A/B"):
-        with pytest.raises(ReceivingRuleError):
-            normalise_supplier_code(bad)
-
-
-def test_unit_cost_is_a_non_negative_decimal_with_at_most_six_places():
-    assert parse_unit_cost("4.25") == Decimal("4.25")
-    assert parse_unit_cost("0") == Decimal("0")
-    for bad in ("-0.01", "1.0000001", "abc", "1e12"):
-        with pytest.raises(ReceivingRuleError) as err:
-            parse_unit_cost(bad)
-        assert _code(err) == "invalid_unit_cost"
-
-
-def test_decimals_are_shown_without_trailing_zeros_but_money_keeps_cents():
-    assert decimal_text(Decimal("5.00")) == "5"
-    assert decimal_text(Decimal("2.50")) == "2.5"
-    assert decimal_text(Decimal("10")) == "10"
-    assert decimal_text(Decimal("1.500000"), 2) == "1.50"
-    assert decimal_text(Decimal("1.234500"), 2) == "1.2345"
-    assert decimal_text(Decimal("100.000000"), 2) == "100.00"
-    assert decimal_text(None) is None

@@ -9,7 +9,8 @@ from marshmallow import fields, validate, validates_schema
 
 from ..catalog.results import MAX_PAGE
 from ..ledger.rules import MAX_QUANTITY
-from ..receiving.models import PO_STATES
+from ..purchasing.models import PO_STATES
+from .fields import MAX_INT32, Id
 from .ledger_schemas import LocationRef
 
 
@@ -34,7 +35,7 @@ class ContainerRef(fields.Field):  # type: ignore[type-arg]
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> int | str:
         if isinstance(value, bool):
             raise ma.ValidationError("give a container id or LPN code")
-        if isinstance(value, int) and value > 0:
+        if isinstance(value, int) and 0 < value <= MAX_INT32:
             return value
         if isinstance(value, str) and 0 < len(value.strip()) <= 64:
             return value.strip()
@@ -99,7 +100,7 @@ class SupplierPageSchema(ma.Schema):
 
 class PoLineIn(ma.Schema):
     sku = fields.String(validate=validate.Length(1, 64))
-    item_id = fields.Integer(strict=True, validate=validate.Range(min=1))
+    item_id = Id()
     quantity = fields.Integer(
         required=True,
         strict=True,
@@ -118,7 +119,7 @@ class PoLineIn(ma.Schema):
 class PoCreateSchema(ma.Schema):
     number = fields.String(required=True, validate=validate.Length(1, 40))
     supplier = fields.String(validate=validate.Length(1, 32), metadata={"description": "code"})
-    supplier_id = fields.Integer(strict=True, validate=validate.Range(min=1))
+    supplier_id = Id()
     expected_date = fields.Date(load_default=None, allow_none=True)
     blind_receipt = fields.Boolean(load_default=False)
     lines = fields.List(fields.Nested(PoLineIn), required=True, validate=validate.Length(1, 1000))
@@ -219,7 +220,9 @@ class PoSchema(PoSummarySchema):
     lines = fields.List(fields.Nested(PoLineSchema))
     receipts = fields.List(
         fields.Nested(ReceiptSummarySchema),
-        metadata={"description": "Receipt documents; their lines at /receipts"},
+        metadata={
+            "description": "Receipt documents (when reading one PO); their lines at /receipts"
+        },
     )
 
 
@@ -231,7 +234,7 @@ class PoListArgs(PageArgs):
     number = fields.String(
         validate=validate.Length(1, 40), metadata={"description": "Exact number"}
     )
-    supplier_id = fields.Integer(validate=validate.Range(min=1))
+    supplier_id = Id(strict=False)
 
 
 class PoPageSchema(ma.Schema):
@@ -306,12 +309,12 @@ class ApprovalSchema(ma.Schema):
 
 
 class ReceiveSchema(ma.Schema):
-    line_id = fields.Integer(strict=True, validate=validate.Range(min=1))
+    line_id = Id()
     barcode = fields.String(
         validate=validate.Length(1, 200),
         metadata={"description": "Raw scan text; a case counts its pack quantity, GS1 fills lot"},
     )
-    item_id = fields.Integer(strict=True, validate=validate.Range(min=1))
+    item_id = Id()
     quantity = fields.Integer(
         strict=True,
         validate=validate.Range(1, MAX_QUANTITY),

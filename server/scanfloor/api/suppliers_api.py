@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 
 from ..auth.guard import requires
 from ..catalog.results import Page
-from ..receiving import suppliers_service
-from ..receiving.results import SupplierView
+from ..purchasing import suppliers_service
+from ..purchasing.results import SupplierView
 from .idempotency import idempotent
 from .receiving_schemas import (
     SupplierCreateSchema,

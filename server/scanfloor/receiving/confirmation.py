@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from .rules import may_see_expected
+from ..purchasing.rules import may_see_expected
 
 
 @dataclass(frozen=True)

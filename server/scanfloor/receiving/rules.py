@@ -1,4 +1,5 @@
-"""Pure receiving rules: PO states, over-receipt tolerance, what a confirmation must carry.
+"""Pure receiving rules: when a PO is receivable, over-receipt tolerance, what a confirmation
+must carry. (PO states, codes and money are purchasing's rules: purchasing/rules.py.)
 
 Plain values in, plain values out. A broken rule raises ReceivingRuleError with a stable code;
 the services turn it into the named error the API answers with.
@@ -9,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-ROLES = ("worker", "supervisor", "manager", "admin")
+from ..purchasing.rules import role_at_least
+
 RECEIVABLE_STATES = frozenset({"open", "partially_received", "received"})
-MAX_TOLERANCE_PCT = Decimal("100")
 APPROVER_ROLE = "supervisor"
 DOCK_TYPES = frozenset({"dock", "staging"})
 MAX_REASON = 32
@@ -46,27 +47,7 @@ class Excess:
     allowed: int
 
 
-# --- states ------------------------------------------------------------------------------
-
-_TRANSITIONS = {
-    "open": ({"draft"}, "open"),
-    "close": ({"draft", "open", "partially_received", "received"}, "closed"),
-}
-
-
-_DONE = {"open": "opened", "close": "closed"}
-
-
-def transition(state: str, action: str) -> str:
-    """The state a PO moves to when `action` (open | close) is applied, or a refusal."""
-    allowed_from, target = _TRANSITIONS[action]
-    if state not in allowed_from:
-        raise ReceivingRuleError(
-            "invalid_state",
-            f"a {state.replace('_', ' ')} purchase order cannot be {_DONE[action]}",
-            {"state": state, "action": action, "allowed_from": sorted(allowed_from)},
-        )
-    return target
+# --- receivable states ------------------------------------------------------------------
 
 
 def check_receivable(state: str) -> None:
@@ -95,25 +76,6 @@ def state_after_receipt(lines: Iterable[tuple[int, int]]) -> str:
 # --- tolerance ---------------------------------------------------------------------------
 
 
-def parse_tolerance(raw: str | Decimal | int) -> Decimal:
-    """A tolerance percentage, 0-100, at most two decimals."""
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ReceivingRuleError(
-            "invalid_tolerance", "tolerance must be a decimal number", {"value": str(raw)}
-        ) from exc
-    if not value.is_finite() or value < 0 or value > MAX_TOLERANCE_PCT:
-        raise ReceivingRuleError(
-            "invalid_tolerance", "tolerance is a percentage from 0 to 100", {"value": str(raw)}
-        )
-    if value != value.quantize(Decimal("0.01")):
-        raise ReceivingRuleError(
-            "invalid_tolerance", "tolerance has at most two decimals", {"value": str(raw)}
-        )
-    return value
-
-
 def allowed_total(ordered: int, tolerance_pct: Decimal) -> int:
     """Ordered plus the tolerance, rounded down to whole base units (0% allows ordered)."""
     extra = (Decimal(ordered) * tolerance_pct / 100).to_integral_value(rounding=ROUND_FLOOR)
@@ -137,12 +99,7 @@ def variance(ordered: int, received_before: int, quantity: int) -> int:
 
 def may_approve(role: str) -> bool:
     """Supervisors and above approve an over-receipt on the spot."""
-    return role in ROLES and ROLES.index(role) >= ROLES.index(APPROVER_ROLE)
-
-
-def may_see_expected(blind_receipt: bool, role: str) -> bool:
-    """Blind receipt hides ordered quantities from workers, so they count what is there."""
-    return not blind_receipt or may_approve(role)
+    return role_at_least(role, APPROVER_ROLE)
 
 
 # --- one confirmation --------------------------------------------------------------------
@@ -210,78 +167,3 @@ def check_destination(location_type: str, is_virtual: bool, active: bool) -> Non
             "receive onto a dock or staging location (or an LPN standing on one)",
             {"location_type": location_type, "allowed_types": sorted(DOCK_TYPES)},
         )
-
-
-# --- presentation of numbers -------------------------------------------------------------
-
-
-def decimal_text(value: Decimal | None, min_places: int = 0) -> str | None:
-    """A decimal as plain text without trailing zeros, keeping at least `min_places`."""
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    if min_places:
-        places = len(text.partition(".")[2])
-        if places < min_places:
-            text = format(value.quantize(Decimal(1).scaleb(-min_places)), "f")
-    return text
-
-
-# --- codes -------------------------------------------------------------------------------
-
-MAX_PO_NUMBER = 40
-MAX_SUPPLIER_CODE = 32
-MAX_UNIT_COST = Decimal("1e12")
-
-
-def normalise_po_number(raw: str) -> str:
-    """PO numbers compare case-insensitively: trimmed, upper-cased, no inner whitespace."""
-    code = raw.strip().upper()
-    if (
-        not code
-        or len(code) > MAX_PO_NUMBER
-        or not code.isprintable()
-        or any(ch.isspace() for ch in code)
-    ):
-        raise ReceivingRuleError(
-            "invalid_number",
-            f"a PO number is 1-{MAX_PO_NUMBER} printable characters without spaces",
-            {"number": raw},
-        )
-    return code
-
-
-def normalise_supplier_code(raw: str) -> str:
-    """Supplier codes: trimmed, upper-cased, letters, digits and - _ . only."""
-    code = raw.strip().upper()
-    if (
-        not code
-        or len(code) > MAX_SUPPLIER_CODE
-        or not code.isascii()
-        or not all(ch.isalnum() or ch in "-_." for ch in code)
-    ):
-        raise ReceivingRuleError(
-            "invalid_code",
-            f"a supplier code is 1-{MAX_SUPPLIER_CODE} letters, digits, '-', '_' or '.'",
-            {"code": raw},
-        )
-    return code
-
-
-def parse_unit_cost(raw: str | Decimal) -> Decimal:
-    """Money: a non-negative decimal with at most 6 places (never a float)."""
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ReceivingRuleError(
-            "invalid_unit_cost", "unit cost must be a decimal number", {"value": str(raw)}
-        ) from exc
-    if not value.is_finite() or value < 0 or value >= MAX_UNIT_COST:
-        raise ReceivingRuleError(
-            "invalid_unit_cost", "unit cost must be 0 or more", {"value": str(raw)}
-        )
-    if value != value.quantize(Decimal("0.000001")):
-        raise ReceivingRuleError(
-            "invalid_unit_cost", "unit cost has at most 6 decimals", {"value": str(raw)}
-        )
-    return value

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from ..catalog.models import Barcode, Container, Item, Location, PackLevel
 from ..extensions import db
-from .models import PurchaseOrderLine
-from .queries import load_po
-from .rules import DOCK_TYPES, may_see_expected
-from .suppliers_service import load_supplier, supplier_view
+from ..purchasing.models import PurchaseOrderLine
+from ..purchasing.queries import load_po
+from ..purchasing.rules import may_see_expected
+from ..purchasing.suppliers_service import load_supplier, supplier_view
+from .rules import DOCK_TYPES
 
 MAX_CONTAINERS = 500
 

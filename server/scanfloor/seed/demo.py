@@ -26,7 +26,7 @@ from ..extensions import db
 from ..ledger.models import Balance, Movement, Posting
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
-from ..receiving.demo import seed_demo_purchase_orders
+from ..purchasing.demo import seed_demo_purchase_orders
 from .catalog_plan import ItemSpec, plan_catalog
 from .layout import WAREHOUSE, LocationSpec, plan_layout
 from .stock_plan import ReceiptLine, plan_stock

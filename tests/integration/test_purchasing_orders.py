@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from scanfloor.extensions import db
-from scanfloor.receiving.models import PurchaseOrder, PurchaseOrderLine
+from scanfloor.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from tests.factories import make_item, make_po, make_supplier
 
 PO_URL = "/api/v1/purchase-orders"
@@ -91,7 +91,9 @@ def test_po_is_created_in_draft_with_lines_by_sku_or_item_id(client, auth):
         for ln in po["lines"]
     ] == [(1, "SKU-A", 10, 0, 10), (2, "SKU-B", 3, 0, 3)]
     assert [ln["unit_cost"] for ln in po["lines"]] == ["4.25", "0.50"]
-    assert po["receipts"] == []
+    # Receipts are receiving's documents: reading the PO lists them (none yet).
+    read = client.get(f"{PO_URL}/{po['id']}", headers=auth("worker")).get_json()
+    assert read["receipts"] == []
 
 
 def test_po_with_an_unknown_sku_or_a_taken_number_creates_nothing(client, auth):

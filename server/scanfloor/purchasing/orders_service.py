@@ -13,15 +13,22 @@ from sqlalchemy.exc import IntegrityError
 from ..catalog.codes import sku_key
 from ..catalog.models import Item
 from ..database import write_transaction
-from ..errors import DuplicateCode, ImportRefused, InvalidState, NotFound, ValidationFailed
+from ..errors import (
+    DuplicateCode,
+    ImportRefused,
+    InvalidState,
+    NotFound,
+    ValidationFailed,
+    rule_failed,
+)
 from ..extensions import db
 from ..timeutil import utcnow
 from .csv_rules import CsvOrder, CsvRefused, RowProblem, parse_po_csv
 from .models import PurchaseOrder, PurchaseOrderLine, Supplier
 from .queries import po_summary, po_view
 from .results import ImportResult, PoView
-from .rules import ReceivingRuleError, normalise_po_number, parse_unit_cost, transition
-from .suppliers_service import load_supplier, rule_failed, supplier_by_code
+from .rules import PurchasingRuleError, normalise_po_number, parse_unit_cost, transition
+from .suppliers_service import load_supplier, supplier_by_code
 
 MAX_LINES = 1000
 
@@ -38,7 +45,7 @@ class LineSpec:
 def _number(raw: str) -> str:
     try:
         return normalise_po_number(raw)
-    except ReceivingRuleError as exc:
+    except PurchasingRuleError as exc:
         raise rule_failed(exc) from exc
 
 
@@ -152,7 +159,7 @@ def create_purchase_order(
             raise ValidationFailed("quantity must be a positive integer", {"line": i})
         try:
             costs.append(parse_unit_cost(ln.unit_cost))
-        except ReceivingRuleError as exc:
+        except PurchasingRuleError as exc:
             raise ValidationFailed(exc.message, {"line": i, **exc.details}) from exc
     try:
         with write_transaction():
@@ -181,7 +188,7 @@ def _step(po_id: int, action: str) -> PoView:
             raise NotFound("purchase order not found", {"po_id": po_id})
         try:
             po.state = transition(po.state, action)
-        except ReceivingRuleError as exc:
+        except PurchasingRuleError as exc:
             raise InvalidState(exc.message, {"po_id": po.id, **exc.details}) from exc
         if action == "open":
             po.opened_at = utcnow()

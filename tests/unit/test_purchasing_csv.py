@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from scanfloor.receiving.csv_rules import CsvRefused, parse_po_csv
+from scanfloor.purchasing.csv_rules import CsvRefused, parse_po_csv
 
 HEADER = "po_number,supplier,sku,quantity,unit_cost,expected_date\n"
 

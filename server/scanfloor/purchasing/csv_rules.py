@@ -15,7 +15,12 @@ from datetime import date
 from decimal import Decimal
 
 from ..ledger.rules import MAX_QUANTITY
-from .rules import ReceivingRuleError, normalise_po_number, normalise_supplier_code, parse_unit_cost
+from .rules import (
+    PurchasingRuleError,
+    normalise_po_number,
+    normalise_supplier_code,
+    parse_unit_cost,
+)
 
 COLUMNS = ("po_number", "supplier", "sku", "quantity", "unit_cost", "expected_date")
 REQUIRED = ("po_number", "supplier", "sku", "quantity", "unit_cost")
@@ -116,11 +121,11 @@ def _parse_row(
     quantity, cost, expected = 0, Decimal(0), None
     try:
         number = normalise_po_number(values["po_number"])
-    except ReceivingRuleError as exc:
+    except PurchasingRuleError as exc:
         problems.append(RowProblem(n, "po_number", exc.message, values["po_number"]))
     try:
         supplier = normalise_supplier_code(values["supplier"])
-    except ReceivingRuleError as exc:
+    except PurchasingRuleError as exc:
         problems.append(RowProblem(n, "supplier", exc.message, values["supplier"]))
     try:
         quantity = _quantity(values["quantity"])
@@ -128,7 +133,7 @@ def _parse_row(
         problems.append(RowProblem(n, "quantity", str(exc), values["quantity"]))
     try:
         cost = parse_unit_cost(values["unit_cost"])
-    except ReceivingRuleError as exc:
+    except PurchasingRuleError as exc:
         problems.append(RowProblem(n, "unit_cost", exc.message, values["unit_cost"]))
     try:
         expected = _date(values["expected_date"])

@@ -11,17 +11,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalog.results import Page, cursor_id, next_cursor, page_limit
 from ..database import write_transaction
-from ..errors import DuplicateCode, NotFound, ValidationFailed
+from ..errors import DuplicateCode, NotFound, ValidationFailed, rule_failed
 from ..extensions import db
 from .models import Supplier
 from .results import SupplierView
-from .rules import ReceivingRuleError, decimal_text, normalise_supplier_code, parse_tolerance
+from .rules import PurchasingRuleError, decimal_text, normalise_supplier_code, parse_tolerance
 
 SUPPLIER_FIELDS = ("name", "over_receipt_tolerance_pct", "active")
-
-
-def rule_failed(exc: ReceivingRuleError) -> ValidationFailed:
-    return ValidationFailed(exc.message, {"rule": exc.code, **exc.details})
 
 
 def supplier_view(s: Supplier) -> SupplierView:
@@ -44,7 +40,7 @@ def _clean_name(raw: str) -> str:
 def _tolerance(raw: str | Decimal) -> Decimal:
     try:
         return parse_tolerance(raw)
-    except ReceivingRuleError as exc:
+    except PurchasingRuleError as exc:
         raise ValidationFailed(
             exc.message, {"field": "over_receipt_tolerance_pct", **exc.details}
         ) from exc
@@ -60,7 +56,7 @@ def load_supplier(supplier_id: int) -> Supplier:
 def supplier_by_code(code: str) -> Supplier:
     try:
         clean = normalise_supplier_code(code)
-    except ReceivingRuleError as exc:
+    except PurchasingRuleError as exc:
         raise rule_failed(exc) from exc
     found: Supplier | None = db.session.scalar(select(Supplier).where(Supplier.code == clean))
     if found is None:
@@ -74,7 +70,7 @@ def create_supplier(
     """Register a supplier; its code is unique and its tolerance defaults to 0%."""
     try:
         clean = normalise_supplier_code(code)
-    except ReceivingRuleError as exc:
+    except PurchasingRuleError as exc:
         raise rule_failed(exc) from exc
     supplier = Supplier(
         code=clean,

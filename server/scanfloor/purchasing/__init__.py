@@ -1,0 +1,1 @@
+"""Purchasing: suppliers and the purchase orders placed with them (receiving reads them)."""
