@@ -1,34 +1,32 @@
-"""Keeping reservations in step with stock: backorders are re-allocated when sellable stock
-rises, reservations are given up when it falls below them, and the batch run does both for
-everything that waits.
+"""Keeping reservations in step with stock: reservations are given up where sellable stock
+fell below them, last served first, and waiting lines are served when stock arrives.
 
-The ledger announces each committed posting (scanfloor.ledger.events.posting_committed);
-the handler here runs right after that commit in a transaction of its own (the ledger writer
-knows nothing of reservations). If a process dies between the two, the next batch run
-(`scanfloor allocate`, or POST /api/v1/allocation/run) catches up.
+Inside a posting's transaction, allocation/subscriber.py does this as the transaction
+commits, with `release_shortfalls` and `waiting_orders` from here (docs/decisions/0009).
+`run_allocation`, the batch run (`scanfloor allocate`, POST /api/v1/allocation/run), does
+both for everything: the catch-up for stock no posting announced (a bin made sellable, a
+channel given another warehouse). `reallocate_items` serves waiting lines after a cancel or
+a lowered quantity freed units (changes_service, right after its commit).
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
-from flask import has_app_context
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from ..catalog.models import Location
 from ..database import in_write_transaction, write_transaction
 from ..extensions import db
-from ..ledger.events import PostingCommitted, posting_committed
 from ..ledger.models import Balance
 from ..timeutil import utcnow
 from .ats_feed import ats_changed
 from .engine import AllocationSummary, allocate_orders, load_orders
-from .models import Channel, ChannelWarehouse, Order, OrderLine, Reservation, StockPosition
+from .models import Channel, Order, OrderLine, Reservation, StockPosition
 from .order_history import Actor
 from .positions import Key, load_state, lock_positions
 from .reserve import Held, resolve, restate
@@ -40,8 +38,8 @@ from .rules import (
     releases_for_shortfall,
 )
 
-log = logging.getLogger(__name__)
 CHUNK_ORDERS = 1000
+SHORTFALL_NOTE = "stock fell below its reservations"
 
 _L = OrderLine.__table__
 _O = Order.__table__
@@ -50,7 +48,6 @@ _R = Reservation.__table__
 _P = StockPosition.__table__
 _B = Balance.__table__
 _LOC = Location.__table__
-_CW = ChannelWarehouse.__table__
 
 _QUEUE = (
     select(_O.c.id, _C.c.priority, func.min(_L.c.promised_ship_date), _O.c.ordered_at)
@@ -59,6 +56,7 @@ _QUEUE = (
     .where(_L.c.status.in_(WAITING))
     .group_by(_O.c.id, _C.c.priority, _O.c.ordered_at)
 )
+_QUEUE_FOR = _QUEUE.where(_L.c.item_id.in_(bindparam("items", expanding=True)))
 _HELD_POSITIONS = select(_P.c.item_id, _P.c.warehouse_id, _P.c.reserved).where(_P.c.reserved > 0)
 _SELLABLE_OF = (
     select(_B.c.item_id, _LOC.c.warehouse_id, func.sum(_B.c.quantity))
@@ -92,13 +90,19 @@ _SERVING = (
         _R.c.id,
     )
 )
+_ORDERS_OF_LINES = select(_L.c.order_id).where(_L.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def _queue(conn: Connection, item_ids: Iterable[int] | None) -> list[int]:
-    q = _QUEUE
-    if item_ids is not None:
-        q = q.where(_L.c.item_id.in_(sorted(set(item_ids))))
-    queued = [QueuedOrder(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+def waiting_orders(conn: Connection, item_ids: Iterable[int] | None) -> list[int]:
+    """Orders with lines waiting (for these items; None: any), in allocation sequence."""
+    if item_ids is None:
+        rows = conn.execute(_QUEUE)
+    else:
+        items = sorted(set(item_ids))
+        if not items:
+            return []
+        rows = conn.execute(_QUEUE_FOR, {"items": items})
+    queued = [QueuedOrder(r[0], r[1], r[2], r[3]) for r in rows]
     return [o.order_id for o in allocation_sequence(queued)]
 
 
@@ -117,7 +121,8 @@ def _allocate_queue(order_ids: list[int], actor: Actor) -> AllocationSummary:
 
 
 def _short_positions(conn: Connection, item_ids: Iterable[int] | None) -> list[Key]:
-    """Positions holding reservations beyond their sellable stock (whole or lot by lot)."""
+    """Positions holding reservations beyond their sellable stock (whole or lot by lot),
+    read without locks: the batch's first look, checked again under the locks."""
     held_q, sell_q = _HELD_POSITIONS, _SELLABLE_OF
     if item_ids is not None:
         ids = sorted(set(item_ids))
@@ -135,43 +140,56 @@ def _short_positions(conn: Connection, item_ids: Iterable[int] | None) -> list[K
     return sorted(set(short))
 
 
+def release_shortfalls(
+    conn: Connection, reserved: Mapping[Key, int], actor: Actor, now: datetime
+) -> set[int]:
+    """Inside the caller's transaction, with these positions locked (`reserved` as
+    lock_positions returned it): wherever reserved exceeds the sellable stock, whole or for
+    a lot, give up the last-served reservations; their lines wait again, with their order
+    history, statuses and outbox rows written here. Returns the items released."""
+    held = {k: r for k, r in reserved.items() if r > 0}
+    if not held:
+        return set()
+    state = load_state(conn, held.keys(), held, now.date())
+    released: list[Held] = []
+    for key in sorted(held):
+        pos = state.positions[key]
+        lots = pos.lots or {}
+        if pos.reserved > pos.sellable or any(s.reserved > s.sellable for s in lots.values()):
+            released += _release_for(conn, key, pos)
+    if not released:
+        return set()
+    resolve(conn, released, "released", now)
+    order_ids = set(conn.scalars(_ORDERS_OF_LINES, {"ids": sorted({h.line_id for h in released})}))
+    orders = load_orders(conn, sorted(order_ids))
+    gone: dict[int, int] = defaultdict(int)
+    for h in released:
+        gone[h.line_id] += h.quantity
+    changed = {
+        ln.id: (
+            ln.quantity,
+            ln.reserved - gone[ln.id],
+            ln.consumed,
+            allocation_status(ln.quantity, ln.reserved - gone[ln.id], ln.consumed),
+        )
+        for o in orders
+        for ln in o.lines
+        if ln.id in gone
+    }
+    restate(conn, orders, changed, actor, now, SHORTFALL_NOTE)
+    return {h.item_id for h in released}
+
+
 def relieve_shortfalls(item_ids: Iterable[int] | None, actor: Actor) -> set[int]:
-    """Give up the last-served reservations where stock fell below them; returns the items
-    whose lines now wait again."""
+    """Find (without locks) and release, in a transaction of its own, the shortfalls of
+    these items (None: all); returns the items whose lines now wait again."""
     short = _short_positions(db.session.connection(), item_ids)
     if not short:
         return set()
-    items = {k[0] for k in short}
     with write_transaction():
         conn = db.session.connection()
         now = utcnow()
-        whs = {w for (w,) in conn.execute(select(_CW.c.warehouse_id).distinct())}
-        keys = {(i, w) for i in items for w in whs} | set(short)
-        reserved = lock_positions(conn, keys, now)
-        state = load_state(conn, short, reserved, now.date())
-        released: list[Held] = []
-        for key in short:
-            released += _release_for(conn, key, state.positions[key])
-        if not released:
-            return set()
-        resolve(conn, released, "released", now)
-        orders = load_orders(conn, sorted({o for o in _order_ids(conn, released)}))
-        gone: dict[int, int] = defaultdict(int)
-        for h in released:
-            gone[h.line_id] += h.quantity
-        changed = {
-            ln.id: (
-                ln.quantity,
-                ln.reserved - gone[ln.id],
-                ln.consumed,
-                allocation_status(ln.quantity, ln.reserved - gone[ln.id], ln.consumed),
-            )
-            for o in orders
-            for ln in o.lines
-            if ln.id in gone
-        }
-        restate(conn, orders, changed, actor, now, "stock fell below its reservations")
-        return items
+        return release_shortfalls(conn, lock_positions(conn, short, now), actor, now)
 
 
 def _release_for(conn: Connection, key: Key, pos: Any) -> list[Held]:
@@ -192,19 +210,15 @@ def _release_for(conn: Connection, key: Key, pos: Any) -> list[Held]:
     ]
 
 
-def _order_ids(conn: Connection, held: list[Held]) -> set[int]:
-    ids = sorted({h.line_id for h in held})
-    return set(conn.scalars(select(_L.c.order_id).where(_L.c.id.in_(ids))))
-
-
 def reallocate_items(item_ids: Iterable[int], actor: Actor | None = None) -> AllocationSummary:
-    """After stock of these items changed: relieve shortfalls, then serve waiting lines."""
+    """After stock of these items was freed: relieve shortfalls, then serve waiting lines,
+    each chunk of orders in a transaction of its own."""
     actor = actor or Actor()
     items = sorted(set(item_ids))
     if not items:
         return AllocationSummary()
     relieve_shortfalls(items, actor)
-    order_ids = _queue(db.session.connection(), items)
+    order_ids = waiting_orders(db.session.connection(), items)
     _end_read()
     return _allocate_queue(order_ids, actor) if order_ids else AllocationSummary()
 
@@ -213,11 +227,11 @@ def run_allocation(actor_id: int | None = None) -> AllocationSummary:
     """The batch run: every waiting line, by channel priority, promised date and age."""
     actor = Actor.user(actor_id)
     relieve_shortfalls(None, actor)
-    order_ids = _queue(db.session.connection(), None)
+    order_ids = waiting_orders(db.session.connection(), None)
     _end_read()
     summary = _allocate_queue(order_ids, actor)
-    # A stock change whose feed note was lost (the process died right after the posting
-    # committed) is caught here: connectors are told to take a full snapshot.
+    # Stock no posting announced (a bin made sellable, a channel given a warehouse) changed
+    # ATS without a feed note: connectors are told to take a full snapshot.
     with write_transaction():
         ats_changed(db.session.connection(), None, utcnow())
     return summary
@@ -228,44 +242,3 @@ def _end_read() -> None:
     inside a caller's write transaction, the reads belong to it."""
     if not in_write_transaction():
         db.session.commit()
-
-
-_ITEMS: Any = bindparam("items", expanding=True)
-_RELEVANCE = select(
-    exists().where(
-        _LOC.c.id.in_(bindparam("locs", expanding=True)),
-        _LOC.c.sellable.is_(True),
-        _LOC.c.is_virtual.is_(False),
-    ),
-    exists().where(_L.c.item_id.in_(_ITEMS), _L.c.status.in_(WAITING)),
-    exists().where(_P.c.item_id.in_(_ITEMS), _P.c.reserved > 0),
-)
-
-
-def after_posting(event: PostingCommitted) -> None:
-    """One read decides what a committed posting means here: a feed note if it moved
-    sellable stock, re-allocation if its items have waiting lines or reservations."""
-    params = {"locs": list(event.location_ids), "items": list(event.item_ids)}
-    sellable, waiting, held = db.session.execute(_RELEVANCE, params).one()
-    _end_read()
-    if sellable:
-        with write_transaction():
-            ats_changed(db.session.connection(), event.item_ids, utcnow())
-    if waiting or held:
-        reallocate_items(event.item_ids)
-
-
-def _on_posting(_sender: Any, event: PostingCommitted) -> None:
-    if not has_app_context():
-        return
-    try:
-        after_posting(event)
-    except Exception:  # the posting is committed; the next batch run catches up
-        log.exception("re-allocation after posting %s failed", event.posting_id)
-        db.session.rollback()
-
-
-def subscribe() -> None:
-    # weak=False: a module function, kept for the life of the process; connecting twice is
-    # a no-op.
-    posting_committed.connect(_on_posting, weak=False)

@@ -10,7 +10,7 @@ transaction then rolls back and nothing of the posting is kept.
 Subscribers are registered per app by the app factory (never by importing an API module),
 under a name, and run in registration order. What must not block a scan and may be lost on
 a crash (Socket.IO pushes) stays an after-commit notification (ledger.events).
-See docs/decisions/0007-in-transaction-subscribers.md.
+See docs/decisions/0009-in-transaction-subscribers.md.
 """
 
 from __future__ import annotations
