@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 from ..catalog.items_service import PackSpec
 from ..catalog.models import PACK_LEVELS, TRACKING
 from ..catalog.results import MAX_PAGE
+from .fields import MAX_INT32
 
 
 class PageArgsSchema(ma.Schema):
@@ -60,7 +61,7 @@ class ItemListArgsSchema(PageArgsSchema):
 
 class PackInSchema(ma.Schema):
     level = fields.String(required=True, validate=validate.OneOf(PACK_LEVELS))
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_INT32))
     barcodes = fields.List(
         fields.String(validate=validate.Length(1, 64)),
         load_default=list,
@@ -101,7 +102,7 @@ class ItemPatchSchema(ma.Schema):
 
 class PackCreateSchema(ma.Schema):
     level = fields.String(required=True, validate=validate.OneOf(PACK_LEVELS))
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_INT32))
     barcodes = fields.List(
         fields.String(validate=validate.Length(1, 64)),
         load_default=list,
@@ -110,7 +111,7 @@ class PackCreateSchema(ma.Schema):
 
 
 class PackPatchSchema(ma.Schema):
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_INT32))
 
 
 class ItemBarcodeCreateSchema(ma.Schema):

@@ -12,6 +12,7 @@ from ..catalog.models import CONTAINER_KINDS, PACK_LEVELS
 from ..labels.base import DPIS
 from ..labels.pdf import SHEETS
 from ..labels.service import FORMATS, MAX_BATCH
+from .fields import Id
 from .location_schemas import ContainerSchema
 
 ARROWS = ("up", "down")
@@ -44,7 +45,7 @@ class ItemLabelArgsSchema(LabelFormatArgsSchema):
         validate=validate.OneOf(PACK_LEVELS),
         metadata={"description": "Which pack the label is for"},
     )
-    lot_id = fields.Integer(metadata={"description": "Adds (10) lot and (17) expiry"})
+    lot_id = Id(strict=False, metadata={"description": "Adds (10) lot and (17) expiry"})
     count = fields.Integer(
         validate=validate.Range(1, 99_999_999),
         metadata={"description": "Adds (30): how many of this pack the labelled unit holds"},
@@ -53,12 +54,13 @@ class ItemLabelArgsSchema(LabelFormatArgsSchema):
 
 class LocationBatchSchema(ma.Schema):
     location_ids = fields.List(
-        fields.Integer(),
+        Id(strict=False),
         validate=validate.Length(1, MAX_BATCH),
         metadata={"description": "These locations, in this order"},
     )
-    zone_id = fields.Integer(
-        metadata={"description": "Every active bin of this zone (or warehouse), in walk order"}
+    zone_id = Id(
+        strict=False,
+        metadata={"description": "Every active bin of this zone (or warehouse), in walk order"},
     )
     fmt = fields.String(
         data_key="format", load_default="pdf", validate=validate.OneOf(("pdf", "zpl"))
@@ -79,7 +81,7 @@ class LocationBatchSchema(ma.Schema):
 
 class SsccAllocateSchema(ma.Schema):
     kind = fields.String(load_default="pallet", validate=validate.OneOf(CONTAINER_KINDS))
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = Id(strict=False, allow_none=True, load_default=None)
 
 
 class SsccContainerSchema(ContainerSchema):

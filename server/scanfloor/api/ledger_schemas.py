@@ -9,6 +9,7 @@ from marshmallow import validate
 
 from ..ledger.models import MOVEMENT_TYPES
 from ..ledger.rules import MAX_QUANTITY
+from .fields import MAX_INT32, BigId, Cursor, Id
 
 
 class LocationRef(ma.fields.Field):
@@ -17,7 +18,7 @@ class LocationRef(ma.fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> int | str:
         if isinstance(value, bool):
             raise ma.ValidationError("give a location id or code")
-        if isinstance(value, int) and value > 0:
+        if isinstance(value, int) and 0 < value <= MAX_INT32:
             return value
         if isinstance(value, str) and 0 < len(value.strip()) <= 64:
             return value.strip().upper()
@@ -25,7 +26,7 @@ class LocationRef(ma.fields.Field):
 
 
 class MovementLineIn(ma.Schema):
-    item_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    item_id = Id(required=True)
     quantity = ma.fields.Integer(
         required=True,
         strict=True,
@@ -34,9 +35,9 @@ class MovementLineIn(ma.Schema):
     )
     from_location = LocationRef(required=True, metadata={"description": "id or code"})
     to_location = LocationRef(required=True, metadata={"description": "id or code"})
-    lot_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
-    from_container_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
-    to_container_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
+    lot_id = Id(allow_none=True, load_default=None)
+    from_container_id = Id(allow_none=True, load_default=None)
+    to_container_id = Id(allow_none=True, load_default=None)
     reason_code = ma.fields.String(
         validate=validate.Length(1, 32), allow_none=True, load_default=None
     )
@@ -95,12 +96,12 @@ class PostingOut(ma.Schema):
 
 
 class MovementQuery(ma.Schema):
-    item_id = ma.fields.Integer(validate=validate.Range(min=1))
-    location_id = ma.fields.Integer(validate=validate.Range(min=1))
+    item_id = Id(strict=False)
+    location_id = Id(strict=False)
     type = ma.fields.String(validate=validate.OneOf(MOVEMENT_TYPES))
     since = ma.fields.AwareDateTime()
-    posting_id = ma.fields.Integer(validate=validate.Range(min=1))
-    cursor = ma.fields.String(validate=validate.Length(max=20))
+    posting_id = BigId(strict=False)
+    cursor = Cursor()
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, 500))
 
 
@@ -110,12 +111,12 @@ class MovementPageOut(ma.Schema):
 
 
 class BalanceQuery(ma.Schema):
-    item_id = ma.fields.Integer(validate=validate.Range(min=1))
-    location_id = ma.fields.Integer(validate=validate.Range(min=1))
-    warehouse_id = ma.fields.Integer(validate=validate.Range(min=1))
-    lot_id = ma.fields.Integer(validate=validate.Range(min=1))
+    item_id = Id(strict=False)
+    location_id = Id(strict=False)
+    warehouse_id = Id(strict=False)
+    lot_id = Id(strict=False)
     include_virtual = ma.fields.Boolean(load_default=False)
-    cursor = ma.fields.String(validate=validate.Length(max=20))
+    cursor = Cursor()
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(1, 5000))
 
 
@@ -148,9 +149,24 @@ class BalancePageOut(ma.Schema):
     next_cursor = ma.fields.String(allow_none=True)
 
 
+class BrokenLinkOut(ma.Schema):
+    movement_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "null: the chain head disagrees"}
+    )
+    expected = ma.fields.String()
+    stored = ma.fields.String(allow_none=True)
+
+
+class ChainOut(ma.Schema):
+    checked = ma.fields.Integer(metadata={"description": "Movements whose link was checked"})
+    head = ma.fields.String(metadata={"description": "Hash of the last movement (keep it)"})
+    broken_link = ma.fields.Nested(BrokenLinkOut, allow_none=True)
+
+
 class VerifyOut(ma.Schema):
     clean = ma.fields.Boolean()
     differences = ma.fields.Integer()
     balance_mismatches = ma.fields.List(ma.fields.Dict())
     unbalanced_items = ma.fields.List(ma.fields.Dict())
     negative_physical = ma.fields.List(ma.fields.Dict())
+    chain = ma.fields.Nested(ChainOut)

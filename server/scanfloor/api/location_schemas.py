@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 from ..catalog.models import CONTAINER_KINDS, LOCATION_LEVELS, LOCATION_TYPES
 from ..catalog.rules import CREATABLE_TYPES
 from .catalog_schemas import PageArgsSchema
+from .fields import MAX_INT32, Id
 
 # --- locations ---------------------------------------------------------------------------
 
@@ -34,7 +35,7 @@ class LocationPageSchema(ma.Schema):
 
 
 class LocationListArgsSchema(PageArgsSchema):
-    warehouse_id = fields.Integer()
+    warehouse_id = Id(strict=False)
     type = fields.String(validate=validate.OneOf(LOCATION_TYPES))
     level = fields.String(validate=validate.OneOf((*LOCATION_LEVELS, "virtual")))
     q = fields.String(metadata={"description": "Part of the code or name"})
@@ -50,12 +51,12 @@ class LocationCreateSchema(ma.Schema):
         validate=validate.OneOf(LOCATION_LEVELS),
         metadata={"description": "Default: from type (bin for most)"},
     )
-    parent_id = fields.Integer(allow_none=True)
+    parent_id = Id(strict=False, allow_none=True)
     sellable = fields.Boolean(
         allow_none=True, metadata={"description": "Default: true for storage, pick_face"}
     )
-    walk_sequence = fields.Integer(allow_none=True, validate=validate.Range(min=0))
-    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    walk_sequence = fields.Integer(allow_none=True, validate=validate.Range(0, MAX_INT32))
+    capacity = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_INT32))
     barcode = fields.String(
         allow_none=True,
         validate=validate.Length(1, 64),
@@ -68,8 +69,8 @@ class LocationPatchSchema(ma.Schema):
     name = fields.String(validate=validate.Length(max=400))
     type = fields.String(validate=validate.OneOf(CREATABLE_TYPES))
     sellable = fields.Boolean()
-    walk_sequence = fields.Integer(allow_none=True, validate=validate.Range(min=0))
-    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    walk_sequence = fields.Integer(allow_none=True, validate=validate.Range(0, MAX_INT32))
+    capacity = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_INT32))
     active = fields.Boolean()
     barcode = fields.String(validate=validate.Length(1, 64))
 
@@ -92,7 +93,7 @@ class ContainerPageSchema(ma.Schema):
 
 
 class ContainerListArgsSchema(PageArgsSchema):
-    location_id = fields.Integer()
+    location_id = Id(strict=False)
     kind = fields.String(validate=validate.OneOf(CONTAINER_KINDS))
     q = fields.String(metadata={"description": "Part of the code"})
     active = fields.Boolean()
@@ -105,11 +106,13 @@ class ContainerCreateSchema(ma.Schema):
         metadata={"description": "An LPN, or an SSCC (18 digits, (00) allowed)"},
     )
     kind = fields.String(required=True, validate=validate.OneOf(CONTAINER_KINDS))
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = Id(strict=False, allow_none=True, load_default=None)
 
 
 class ContainerPatchSchema(ma.Schema):
-    location_id = fields.Integer(
-        allow_none=True, metadata={"description": "Empty containers only; moves no stock"}
+    location_id = Id(
+        strict=False,
+        allow_none=True,
+        metadata={"description": "Empty containers only; moves no stock"},
     )
     active = fields.Boolean()

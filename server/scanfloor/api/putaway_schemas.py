@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from ..ledger.rules import MAX_QUANTITY
 from ..putaway.tasks import MAX_LIST
+from .fields import Id
 
 TASK_ID = validate.Regexp(r"^[bc]-[1-9][0-9]{0,17}$", error="a task id is b-<n> or c-<n>")
 
@@ -70,7 +71,7 @@ class PutawayTaskDetailSchema(PutawayTaskSchema):
 
 
 class PutawayTaskListArgsSchema(ma.Schema):
-    warehouse_id = fields.Integer(validate=validate.Range(min=1))
+    warehouse_id = Id(strict=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIST))
 
 
@@ -102,8 +103,7 @@ class PutawayConfirmInSchema(ma.Schema):
         validate=validate.Length(max=32),
         metadata={"description": "Required when the bin is not the suggested one"},
     )
-    suggested_location_id = fields.Integer(
-        strict=True,
+    suggested_location_id = Id(
         allow_none=True,
         load_default=None,
         metadata={"description": "The suggestion the scanner showed (from its cache)"},
@@ -130,10 +130,10 @@ class PutawayConfirmOutSchema(ma.Schema):
 
 
 class PutawaySuggestArgsSchema(ma.Schema):
-    item_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    lot_id = fields.Integer(validate=validate.Range(min=1))
+    item_id = Id(strict=False, required=True)
+    lot_id = Id(strict=False)
     quantity = fields.Integer(required=True, validate=validate.Range(1, MAX_QUANTITY))
-    warehouse_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    warehouse_id = Id(strict=False, required=True)
 
 
 class PutawaySuggestOutSchema(ma.Schema):
@@ -145,7 +145,7 @@ class PutawaySuggestOutSchema(ma.Schema):
 
 
 class PutawaySummaryArgsSchema(ma.Schema):
-    warehouse_id = fields.Integer(validate=validate.Range(min=1))
+    warehouse_id = Id(strict=False)
 
 
 class PutawayDockSummarySchema(ma.Schema):

@@ -22,7 +22,7 @@ def orders() -> str:
     return render_template("console_orders.html", version=__version__, statuses=LINE_STATUSES)
 
 
-@bp.get("/console/orders/<int:order_id>")
+@bp.get("/console/orders/<bigid:order_id>")
 @public
 def order(order_id: int) -> str:
     """One order: status, lines, reservations and every transition."""

@@ -92,6 +92,21 @@ class Movement(db.Model):  # type: ignore[misc]
     )
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # sha256 of this movement's fields and the previous movement's chain_hash (ledger/chain.py).
+    # Nullable so a row inserted behind the writer's back is stored and then reported by
+    # `ledger verify` as a broken link, rather than hidden by a failed insert.
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class LedgerChain(db.Model):  # type: ignore[misc]
+    """The chain's head, one row: its lock orders chain extension (ledger/chain.py)."""
+
+    __tablename__ = "ledger_chain"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_movement_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Balance(db.Model):  # type: ignore[misc]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from ..extensions import db
+from .chain import FIELDS, GENESIS, link_hash
+from .models import LedgerChain, Movement
 from .writer import rebuild_balances
 
-__all__ = ["Difference", "VerifyReport", "rebuild_balances", "verify_ledger"]
+__all__ = ["BrokenLink", "Difference", "VerifyReport", "rebuild_balances", "verify_ledger"]
 
 # Same derivation as the rebuild, kept as a read so verify never writes.
 _FROM_MOVEMENTS = text(
@@ -34,7 +36,22 @@ _NEGATIVE = text(
     "JOIN locations l ON l.id = b.location_id WHERE NOT l.is_virtual AND b.quantity < 0"
 )
 
+_CHAIN_ROWS = select(
+    *[Movement.__table__.c[name] for name in FIELDS], Movement.__table__.c.chain_hash
+).order_by(Movement.__table__.c.id)
+_HEAD = select(LedgerChain.last_movement_id, LedgerChain.last_hash).where(LedgerChain.id == 1)
+
 Key = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first movement whose stored hash is not the one its fields and predecessor give
+    (movement_id None: the movements agree but the chain head does not)."""
+
+    movement_id: int | None
+    expected: str
+    stored: str | None
 
 
 @dataclass(frozen=True)
@@ -52,10 +69,16 @@ class VerifyReport:
     differences: list[Difference] = field(default_factory=list)
     unbalanced_items: list[tuple[int, int]] = field(default_factory=list)
     negative_physical: list[tuple[int, int, int]] = field(default_factory=list)
+    broken_link: BrokenLink | None = None
+    chain_checked: int = 0
+    chain_head: str = GENESIS
 
     @property
     def count(self) -> int:
-        return len(self.differences) + len(self.unbalanced_items) + len(self.negative_physical)
+        broken = 0 if self.broken_link is None else 1
+        return (
+            len(self.differences) + len(self.unbalanced_items) + len(self.negative_physical)
+        ) + broken
 
     @property
     def clean(self) -> bool:
@@ -69,6 +92,9 @@ class VerifyReport:
         ]
         out += [f"item={i} sums to {s} over all locations, not 0" for i, s in self.unbalanced_items]
         out += [f"item={i} location={loc} is negative: {q}" for i, loc, q in self.negative_physical]
+        if (b := self.broken_link) is not None:
+            where = "chain head" if b.movement_id is None else f"movement={b.movement_id}"
+            out.append(f"hash chain broken at {where}: expected {b.expected}, stored {b.stored}")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +107,11 @@ class VerifyReport:
                 {"item_id": i, "location_id": loc, "quantity": q}
                 for i, loc, q in self.negative_physical
             ],
+            "chain": {
+                "checked": self.chain_checked,
+                "head": self.chain_head,
+                "broken_link": None if self.broken_link is None else self.broken_link.__dict__,
+            },
         }
 
 
@@ -101,4 +132,24 @@ def verify_ledger() -> VerifyReport:
     report.negative_physical = [
         (int(r[0]), int(r[1]), int(r[2])) for r in session.execute(_NEGATIVE)
     ]
+    _check_chain(report)
     return report
+
+
+def _check_chain(report: VerifyReport) -> None:
+    """Recompute the hash chain in id order; record the first broken link (rule 5)."""
+    previous, last_id = GENESIS, 0
+    rows = db.session.execute(_CHAIN_ROWS, execution_options={"yield_per": 2000}).mappings()
+    for row in rows:
+        expected = link_hash(previous, row)
+        report.chain_checked += 1
+        if row["chain_hash"] != expected:
+            report.broken_link = BrokenLink(row["id"], expected, row["chain_hash"])
+            rows.close()
+            return
+        previous, last_id = expected, row["id"]
+    report.chain_head = previous
+    head = db.session.execute(_HEAD).one_or_none()
+    if head is None or (head.last_movement_id, head.last_hash) != (last_id, previous):
+        # Movements removed from the tail, or the head rewritten: every link left is intact.
+        report.broken_link = BrokenLink(None, previous, None if head is None else head.last_hash)
