@@ -1,6 +1,6 @@
 """Allocation throughput and ATS publishing time, each beside a floor measured in the same run.
 
-Prints one JSON object:
+Prints one JSON line per benchmark and database:
 - batch: order lines allocated per second by `run_allocation` over 10k waiting orders across
   3 channels and 5k SKUs (goal 5k lines/s), and the floor: raw sqlite3 doing the least any
   allocation must (a conditional UPDATE of the position, a reservation row and a line update
@@ -8,7 +8,8 @@ Prints one JSON object:
 - ats: seconds to publish full snapshots (computed and serialised to JSON) of 100k SKUs for
   5 channels (goal under 1 s), and the floor: raw sqlite3 summing sellable stock per item
   once.
-File-backed SQLite; PostgreSQL too when SCANFLOOR_BENCH_DATABASE_URL is set.
+File-backed SQLite; the batch on PostgreSQL too when one answers (bench/harness.py), beside
+a raw psycopg floor doing the same statements.
 """
 
 from __future__ import annotations
@@ -23,24 +24,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import close_app, emit, migrated_app, note, pg_scratch, ratio
+
 ORDERS = int(os.environ.get("BENCH_ORDERS", "10000"))
 SKUS = int(os.environ.get("BENCH_SKUS", "5000"))
 ATS_SKUS = int(os.environ.get("BENCH_ATS_SKUS", "100000"))
 ATS_CHANNELS = 5
-
-
-def _app(url: str) -> Any:
-    from flask_migrate import upgrade
-
-    from scanfloor import create_app
-    from scanfloor.config import Settings
-
-    app = create_app(Settings(mode="test", database_url=url))
-    with app.app_context():
-        upgrade(directory=str(REPO / "migrations"), revision="heads")
-    return app
+GOAL_LINES_PER_S = 5000
+GOAL_ATS_S = 1.0
 
 
 def _items(n: int, prefix: str) -> list[int]:
@@ -145,7 +138,7 @@ def batch(url: str) -> dict[str, Any]:
     from scanfloor.extensions import db
     from scanfloor.timeutil import utcnow
 
-    app = _app(url)
+    app = migrated_app(url)
     rnd = random.Random(7)
     with app.app_context():
         items = _items(SKUS, "B")
@@ -189,8 +182,7 @@ def batch(url: str) -> dict[str, Any]:
         t0 = time.perf_counter()
         summary = realloc.run_allocation()
         dt = time.perf_counter() - t0
-        db.session.remove()
-        db.engine.dispose()
+        close_app()
     return {
         "orders": ORDERS,
         "lines": summary.lines_considered,
@@ -201,35 +193,66 @@ def batch(url: str) -> dict[str, Any]:
     }
 
 
-def batch_floor(path: Path, lines: int) -> dict[str, Any]:
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("CREATE TABLE pos (item INT PRIMARY KEY, sellable INT, reserved INT)")
-    con.execute("CREATE TABLE res (id INTEGER PRIMARY KEY, line INT, item INT, q INT)")
-    con.execute("CREATE TABLE line (id INTEGER PRIMARY KEY, item INT, q INT, status TEXT)")
-    rnd = random.Random(7)
-    con.executemany(
-        "INSERT INTO pos VALUES (?, ?, 0)", [(i, rnd.randint(0, 8)) for i in range(SKUS)]
+def _connect(url: str) -> tuple[Any, str]:
+    """A bare DBAPI connection in manual-commit mode, and its placeholder."""
+    if url.startswith("sqlite"):
+        con = sqlite3.connect(url.split("///", 1)[1], isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        return con, "?"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    pg = psycopg.connect(
+        host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database
     )
-    con.executemany(
-        "INSERT INTO line (item, q, status) VALUES (?, ?, 'received')",
+    return pg, "%s"
+
+
+def batch_floor(url: str, lines: int) -> dict[str, Any]:
+    """The least any allocation must do, on the bare driver: per line a conditional UPDATE of
+    the position, a reservation row and a line update, one statement at a time, one
+    transaction."""
+    con, ph = _connect(url)
+    sql_pos = "CREATE TABLE floor_pos (item INT PRIMARY KEY, sellable INT, reserved INT)"
+    sql_res = "CREATE TABLE floor_res (id {pk}, line INT, item INT, q INT)"
+    sql_line = "CREATE TABLE floor_line (id {pk}, item INT, q INT, status TEXT)"
+    pk = "INTEGER PRIMARY KEY" if ph == "?" else "SERIAL PRIMARY KEY"
+    cur = con.cursor()
+    for ddl in (sql_pos, sql_res.format(pk=pk), sql_line.format(pk=pk)):
+        cur.execute(ddl)
+    rnd = random.Random(7)
+    cur.executemany(
+        f"INSERT INTO floor_pos VALUES ({ph}, {ph}, 0)",
+        [(i, rnd.randint(0, 8)) for i in range(SKUS)],
+    )
+    cur.executemany(
+        f"INSERT INTO floor_line (item, q, status) VALUES ({ph}, {ph}, 'received')",
         [(rnd.randrange(SKUS), rnd.randint(1, 3)) for _ in range(lines)],
     )
-    todo = con.execute("SELECT id, item, q FROM line").fetchall()
+    con.commit() if ph == "%s" else None
+    cur.execute("SELECT id, item, q FROM floor_line")
+    todo = cur.fetchall()
+    take = (
+        f"UPDATE floor_pos SET reserved = reserved + {ph} "
+        f"WHERE item = {ph} AND reserved + {ph} <= sellable"
+    )
+    hold = f"INSERT INTO floor_res (line, item, q) VALUES ({ph}, {ph}, {ph})"
+    mark = f"UPDATE floor_line SET status = {ph} WHERE id = {ph}"
     t0 = time.perf_counter()
-    con.execute("BEGIN IMMEDIATE")
+    if ph == "?":
+        cur.execute("BEGIN IMMEDIATE")
     for lid, item, q in todo:
-        ok = con.execute(
-            "UPDATE pos SET reserved = reserved + ? WHERE item = ? AND reserved + ? <= sellable",
-            (q, item, q),
-        ).rowcount
+        cur.execute(take, (q, item, q))
+        ok = cur.rowcount
         if ok:
-            con.execute("INSERT INTO res (line, item, q) VALUES (?, ?, ?)", (lid, item, q))
-        con.execute(
-            "UPDATE line SET status = ? WHERE id = ?", ("allocated" if ok else "backordered", lid)
-        )
-    con.execute("COMMIT")
+            cur.execute(hold, (lid, item, q))
+        cur.execute(mark, ("allocated" if ok else "backordered", lid))
+    if ph == "?":
+        cur.execute("COMMIT")
+    else:
+        con.commit()
     dt = time.perf_counter() - t0
     con.close()
     return {"lines": lines, "seconds": round(dt, 3), "lines_per_s": round(lines / dt, 1)}
@@ -239,7 +262,7 @@ def ats(url: str) -> dict[str, Any]:
     from scanfloor.allocation import ats as ats_module
     from scanfloor.extensions import db
 
-    app = _app(url)
+    app = migrated_app(url)
     rnd = random.Random(11)
     with app.app_context():
         items = _items(ATS_SKUS, "A")
@@ -263,8 +286,7 @@ def ats(url: str) -> dict[str, Any]:
         ]
         dt = time.perf_counter() - t0
         db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+        close_app()
     return {
         "skus": ATS_SKUS,
         "channels": len(snaps),
@@ -290,19 +312,42 @@ def ats_floor(path: Path) -> dict[str, Any]:
     return {"rows": len(rows), "seconds_one_channel": round(dt, 3)}
 
 
+def _batch_line(db: str, url: str) -> None:
+    got = batch(url)
+    floor = batch_floor(url, got["lines"])
+    emit(
+        {
+            "benchmark": "allocation_batch",
+            "database": db,
+            "batch": got,
+            "floor_raw_driver": floor,
+            "batch_vs_floor": ratio(got["lines_per_s"], floor["lines_per_s"]),
+            "goal": {"lines_per_s": GOAL_LINES_PER_S},
+            "holds": got["lines_per_s"] >= GOAL_LINES_PER_S,
+        }
+    )
+
+
 def main() -> None:
-    out: dict[str, Any] = {"bench": "allocation"}
     with tempfile.TemporaryDirectory() as tmp:
-        result = batch(f"sqlite:///{tmp}/batch.db")
-        out["batch_sqlite"] = result
-        out["batch_floor_raw_sqlite"] = batch_floor(Path(tmp) / "floor.db", result["lines"])
-        out["ats_sqlite"] = ats(f"sqlite:///{tmp}/ats.db")
-        out["ats_floor_raw_sqlite"] = ats_floor(Path(tmp) / "ats_floor.db")
-    pg = os.environ.get("SCANFLOOR_BENCH_DATABASE_URL")
-    if pg:
-        out["batch_postgresql"] = batch(pg)
-    out["goals"] = {"batch_lines_per_s": 5000, "ats_seconds": 1.0}
-    print(json.dumps(out))
+        _batch_line("sqlite", f"sqlite:///{tmp}/batch.db")
+        got = ats(f"sqlite:///{tmp}/ats.db")
+        floor = ats_floor(Path(tmp) / "ats_floor.db")
+        emit(
+            {
+                "benchmark": "ats_publish",
+                "database": "sqlite",
+                "ats": got,
+                "floor_raw_sqlite3": floor,
+                "ats_vs_floor": ratio(floor["seconds_one_channel"], got["seconds_with_json"]),
+                "goal": {"seconds_under": GOAL_ATS_S},
+                "holds": got["seconds_with_json"] < GOAL_ATS_S,
+            }
+        )
+    with pg_scratch("allocation") as pg:
+        if pg:
+            note("allocation: PostgreSQL")
+            _batch_line("postgresql", pg)
 
 
 if __name__ == "__main__":

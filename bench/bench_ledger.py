@@ -1,154 +1,220 @@
-"""Ledger writer throughput against the raw-sqlite3 floor, measured in the same run.
+"""The ledger writer in process against a raw-driver floor doing the same writes, measured in
+the same run, on SQLite and (when one answers) PostgreSQL.
 
-Prints one JSON object: postings/s and p99 latency for the writer on file-backed SQLite
-(and PostgreSQL when SCANFLOOR_BENCH_DATABASE_URL or SCANFLOOR_TEST_DATABASE_URL is set and
-answers), the floor (raw sqlite3: insert a movement, upsert a balance, one transaction each),
-and the time to verify and rebuild balances from the movements.
+Each posting is a one-line receipt Vendor -> bin with an idempotency key. The floor runs on
+a copy of the same migrated schema (same indexes, triggers and foreign keys) through the bare
+driver (sqlite3 / psycopg) and per posting does what the writer must write: insert the
+posting, upsert both balances, insert the movement, in one transaction. The writer's figure
+is `post()` as the app runs it, subscribers and after-commit hooks included.
+Also reported: seconds to verify and to rebuild the balances afterwards.
+Prints one JSON line per database. Goal: writer postings/s >= 0.3 of the floor's.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import close_app, emit, migrated_app, note, p99_ms, pg_scratch, ratio
+
 N = int(os.environ.get("BENCH_POSTINGS", "3000"))
+GOAL = 0.3
+ITEMS, BINS = 50, 20
 
 
-def _p99(samples: list[float]) -> float:
-    return round(statistics.quantiles(samples, n=100)[98] * 1000, 3)
-
-
-def floor_raw_sqlite(path: Path) -> dict[str, float]:
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("CREATE TABLE m (id INTEGER PRIMARY KEY, item INT, src INT, dst INT, q INT)")
-    con.execute("CREATE TABLE b (item INT, loc INT, q INT, PRIMARY KEY (item, loc))")
-    lat = []
-    t0 = time.perf_counter()
-    for i in range(N):
-        s = time.perf_counter()
-        con.execute("BEGIN IMMEDIATE")
-        con.execute("INSERT INTO m (item, src, dst, q) VALUES (?, 1, 2, 1)", (i % 50,))
-        con.execute(
-            "INSERT INTO b VALUES (?, 2, 1) ON CONFLICT (item, loc) DO UPDATE SET q = q + 1",
-            (i % 50,),
-        )
-        con.execute("COMMIT")
-        lat.append(time.perf_counter() - s)
-    dt = time.perf_counter() - t0
-    con.close()
-    return {"postings_per_s": round(N / dt, 1), "p99_ms": _p99(lat)}
-
-
-def writer(url: str) -> dict[str, float]:
-    from flask_migrate import upgrade
-
-    from scanfloor import create_app
+def _setup(url: str) -> tuple[int, list[tuple[int, int]]]:
+    """Items and bins in bulk (inside an app context); returns the Vendor id and the
+    (item, bin) pairs postings cycle through."""
     from scanfloor.catalog.models import Item, Location, PackLevel
-    from scanfloor.config import Settings
     from scanfloor.extensions import db
+
+    vendor = db.session.scalar(db.select(Location.id).where(Location.code == "VENDOR"))
+    bins = [Location(code=f"B{i}", name=f"B{i}", level="bin", type="storage") for i in range(BINS)]
+    items = []
+    for i in range(ITEMS):
+        it = Item(sku=f"S{i}", sku_key=f"s{i}", name=f"Item {i}")
+        it.packs.append(PackLevel(level="each", quantity=1))
+        items.append(it)
+    db.session.add_all(bins + items)
+    db.session.commit()
+    pairs = [(it.id, b.id) for it, b in zip(items * 4, bins * 10, strict=False)]
+    return int(vendor), pairs
+
+
+_POSTING = (
+    "INSERT INTO postings (idempotency_key, fingerprint, movement_type, recorded_at) "
+    "VALUES ({p}, {p}, 'receipt', {p}) RETURNING id"
+)
+_BALANCE = (
+    "INSERT INTO balances (item_id, location_id, lot_id, container_id, quantity, updated_at) "
+    "VALUES ({p}, {p}, NULL, NULL, {p}, {p}) "
+    "ON CONFLICT (item_id, location_id, COALESCE(lot_id, 0), COALESCE(container_id, 0)) "
+    "DO UPDATE SET quantity = balances.quantity + excluded.quantity, "
+    "updated_at = excluded.updated_at"
+)
+_MOVEMENT = (
+    "INSERT INTO movements (posting_id, item_id, quantity, from_location_id, to_location_id, "
+    "movement_type, idempotency_key, occurred_at, recorded_at) "
+    "VALUES ({p}, {p}, 1, {p}, {p}, 'receipt', {p}, {p}, {p}) RETURNING id"
+)
+
+
+Loop = Callable[[int, list[tuple[int, int]]], dict[str, float]]
+
+
+def _floor(
+    cur: Any, begin: Callable[[], object], commit: Callable[[], object], ph: str, stamp: Any
+) -> Loop:
+    """The floor's loop on a bare DBAPI cursor; `ph` is the driver's placeholder."""
+
+    def run(vendor: int, pairs: list[tuple[int, int]]) -> dict[str, float]:
+        posting, balance, movement = (s.format(p=ph) for s in (_POSTING, _BALANCE, _MOVEMENT))
+        lat = []
+        t0 = time.perf_counter()
+        for n in range(N):
+            item, dst = pairs[n % len(pairs)]
+            s = time.perf_counter()
+            now = stamp()
+            begin()
+            cur.execute(posting, (f"floor-{n}", "f" * 64, now))
+            pid = cur.fetchone()[0]
+            cur.execute(balance, (item, vendor, -1, now))
+            cur.execute(balance, (item, dst, 1, now))
+            cur.execute(movement, (pid, item, vendor, dst, f"floor-{n}#1", now, now))
+            cur.fetchone()
+            commit()
+            lat.append(time.perf_counter() - s)
+        dt = time.perf_counter() - t0
+        return {"postings_per_s": round(N / dt, 1), "p99_ms": p99_ms(lat)}
+
+    return run
+
+
+def floor_sqlite(path: Path, vendor: int, pairs: list[tuple[int, int]]) -> dict[str, float]:
+    con = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
+        con.execute(f"PRAGMA {pragma}")
+    cur = con.cursor()
+
+    def stamp() -> str:  # the text SQLAlchemy's SQLite DateTime stores
+        return datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    run = _floor(
+        cur, lambda: cur.execute("BEGIN IMMEDIATE"), lambda: cur.execute("COMMIT"), "?", stamp
+    )
+    try:
+        return run(vendor, pairs)
+    finally:
+        con.close()
+
+
+def floor_psycopg(url: str, vendor: int, pairs: list[tuple[int, int]]) -> dict[str, float]:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    con = psycopg.connect(
+        host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database
+    )
+    cur = con.cursor()
+
+    def stamp() -> datetime:
+        return datetime.now(UTC).replace(tzinfo=None)
+
+    try:  # psycopg opens the transaction on the first statement
+        return _floor(cur, lambda: None, con.commit, "%s", stamp)(vendor, pairs)
+    finally:
+        con.close()
+
+
+def writer(vendor: int, pairs: list[tuple[int, int]]) -> dict[str, Any]:
+    """`post()` N times (inside the app context); then verify and rebuild."""
     from scanfloor.ledger.rules import MovementLine, PostingRequest
     from scanfloor.ledger.verify import rebuild_balances, verify_ledger
     from scanfloor.ledger.writer import post
 
-    app = create_app(Settings(mode="test", database_url=url))
-    with app.app_context():
-        upgrade(directory=str(REPO / "migrations"), revision="heads")
-        vendor = db.session.scalar(db.select(Location.id).where(Location.code == "VENDOR"))
-        bins = [
-            Location(code=f"B{i}", name=f"B{i}", level="bin", type="storage") for i in range(20)
-        ]
-        items = []
-        for i in range(50):
-            it = Item(sku=f"S{i}", sku_key=f"s{i}", name=f"Item {i}")
-            it.packs.append(PackLevel(level="each", quantity=1))
-            items.append(it)
-        db.session.add_all(bins + items)
-        db.session.commit()
-        ids = [(it.id, b.id) for it, b in zip(items * 4, bins * 10, strict=False)]
-        lat = []
-        t0 = time.perf_counter()
-        for n in range(N):
-            item_id, bin_id = ids[n % len(ids)]
-            s = time.perf_counter()
-            post(
-                PostingRequest(
-                    movement_type="receipt",
-                    lines=(
-                        MovementLine(
-                            item_id=item_id,
-                            quantity=1,
-                            from_location_id=vendor,
-                            to_location_id=bin_id,
-                        ),
-                    ),
-                    idempotency_key=f"bench-{n}",
-                )
-            )
-            lat.append(time.perf_counter() - s)
-        dt = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        clean = verify_ledger().clean
-        verify_s = time.perf_counter() - t1
-        t2 = time.perf_counter()
-        rebuild_balances()
-        rebuild_s = time.perf_counter() - t2
-        db.session.remove()
-        db.engine.dispose()
+    lat = []
+    t0 = time.perf_counter()
+    for n in range(N):
+        item_id, bin_id = pairs[n % len(pairs)]
+        s = time.perf_counter()
+        line = MovementLine(
+            item_id=item_id, quantity=1, from_location_id=vendor, to_location_id=bin_id
+        )
+        post(PostingRequest(movement_type="receipt", lines=(line,), idempotency_key=f"bench-{n}"))
+        lat.append(time.perf_counter() - s)
+    dt = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    clean = verify_ledger().clean
+    verify_s = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    rebuild_balances()
+    rebuild_s = time.perf_counter() - t2
     return {
         "postings_per_s": round(N / dt, 1),
-        "p99_ms": _p99(lat),
+        "p99_ms": p99_ms(lat),
         "verify_s": round(verify_s, 4),
         "rebuild_s": round(rebuild_s, 4),
-        "ledger_clean": clean,
+        "ledger_clean": bool(clean),
     }
 
 
-def _pg_url() -> str | None:
-    url = os.environ.get("SCANFLOOR_BENCH_DATABASE_URL") or os.environ.get(
-        "SCANFLOOR_TEST_DATABASE_URL"
+def _line(db: str, floor_name: str, floor: dict[str, float], got: dict[str, Any]) -> None:
+    r = ratio(got["postings_per_s"], floor["postings_per_s"])
+    emit(
+        {
+            "benchmark": "ledger_writer",
+            "database": db,
+            "postings": N,
+            "writer": got,
+            floor_name: floor,
+            "writer_vs_floor": r,
+            "goal": {"vs_floor": GOAL},
+            "holds": r >= GOAL,
+        }
     )
-    if not url:
-        return None
-    from sqlalchemy import create_engine, text
-
-    try:
-        eng = create_engine(url, isolation_level="AUTOCOMMIT")
-        with eng.connect() as c:
-            c.execute(text("DROP DATABASE IF EXISTS scanfloor_bench WITH (FORCE)"))
-            c.execute(text("CREATE DATABASE scanfloor_bench"))
-        eng.dispose()
-    except Exception as exc:
-        print(f"bench: PostgreSQL skipped ({exc.__class__.__name__})", file=sys.stderr)
-        return None
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).set(database="scanfloor_bench").render_as_string(hide_password=False)
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        floor = floor_raw_sqlite(Path(tmp) / "floor.db")
-        sqlite_writer = writer(f"sqlite:///{Path(tmp) / 'bench.db'}")
-    out = {
-        "benchmark": "ledger_writer",
-        "postings": N,
-        "baseline_raw_sqlite3": floor,
-        "writer_sqlite": sqlite_writer,
-        "writer_vs_floor": round(sqlite_writer["postings_per_s"] / floor["postings_per_s"], 3),
-    }
-    pg = _pg_url()
-    if pg:
-        out["writer_postgresql"] = writer(pg)
-    print(json.dumps(out))
+        path = Path(tmp) / "ledger.db"
+        app = migrated_app(f"sqlite:///{path}")
+        with app.app_context():
+            vendor, pairs = _setup(str(path))
+            close_app()
+        # The floor gets its own copy: its rows carry no hash chain and would fail verify.
+        shutil.copy(path, Path(tmp) / "floor.db")
+        floor = floor_sqlite(Path(tmp) / "floor.db", vendor, pairs)
+        with app.app_context():
+            got = writer(vendor, pairs)
+            close_app()
+        _line("sqlite", "floor_raw_sqlite3", floor, got)
+
+    with pg_scratch("ledger") as pg, pg_scratch("ledger_floor") as pg_floor:
+        if not (pg and pg_floor):
+            return
+        note("ledger: PostgreSQL")
+        floor_app = migrated_app(pg_floor)
+        with floor_app.app_context():
+            vendor, pairs = _setup(pg_floor)
+            close_app()
+        floor = floor_psycopg(pg_floor, vendor, pairs)
+        app = migrated_app(pg)
+        with app.app_context():
+            vendor, pairs = _setup(pg)
+            got = writer(vendor, pairs)
+            close_app()
+        _line("postgresql", "floor_raw_psycopg", floor, got)
 
 
 if __name__ == "__main__":

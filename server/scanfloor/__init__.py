@@ -14,7 +14,9 @@ __version__ = "0.1.0"
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the Flask app. `overrides` are extra Flask config keys (tests use them)."""
     from . import models  # noqa: F401  (registers every table on db.metadata)
+    from .allocation import init_app as init_allocation
     from .api.errors import ScanfloorApi, register_error_handlers
+    from .api.fields import BigIdConverter, IdConverter
     from .api.routes import register_blueprints
     from .auth.guard import check_route_before_view
     from .console import register_console
@@ -25,6 +27,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env()
     settings.check()
     app = Flask(__name__)
+    # Ids in paths bounded by their key's column type (api/fields.py): every <int:...> rule.
+    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["bigid"] = BigIdConverter
     app.config.update(settings.flask_config())
     app.config.update(overrides)
 
@@ -32,6 +37,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     with app.app_context():
         configure_engine(db.engine)
+    # Allocation keeps reservations in step with stock inside each posting's transaction.
+    init_allocation(app)
 
     api = ScanfloorApi(
         app,
@@ -55,7 +62,6 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         from flask import g
 
         g.pop("principal", None)
-        g.pop("idempotency_key", None)
 
     # After the reset above: sign-in and role checks run before a view parses its body or
     # looks anything up, so an anonymous caller gets 401, never 422 or 404.

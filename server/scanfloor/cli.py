@@ -43,6 +43,9 @@ def serve(host: str, port: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     # Flask ignores app.run() inside its own CLI unless told this is a deliberate serve.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    from .outbox.worker import start_dispatcher
+
+    start_dispatcher(app)  # retries webhooks and other outbox messages on a timer
     socketio.run(
         app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
     )
@@ -65,6 +68,11 @@ def seed_demo() -> None:
     except ScanfloorError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(summary)
+
+
+from .outbox.cli import outbox  # noqa: E402  (its commands live beside the outbox)
+
+main.add_command(outbox)
 
 
 @main.group("ledger")
@@ -93,6 +101,35 @@ def ledger_rebuild() -> None:
 
     rows = rebuild_balances()
     click.echo(f"rebuilt {rows} balance rows from the movements")
+
+
+@main.group("commands")
+def commands() -> None:
+    """The command path's idempotency store."""
+
+
+@commands.command("purge")
+@click.option(
+    "--older-than-days",
+    "days",
+    type=int,
+    default=None,
+    help="keep answers this many days (default SCANFLOOR_IDEMPOTENCY_DAYS or 30)",
+)
+@with_appcontext
+def commands_purge(days: int | None) -> None:
+    """Delete kept idempotency answers older than the retention time (run it daily)."""
+    from .commands.rules import RETENTION_DAYS
+    from .commands.service import purge_answers
+    from .errors import ValidationFailed
+
+    if days is None:
+        days = int(os.environ.get("SCANFLOOR_IDEMPOTENCY_DAYS", RETENTION_DAYS))
+    try:
+        gone = purge_answers(days)
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"purged {gone} idempotency answers older than {days} days")
 
 
 @main.group("users")

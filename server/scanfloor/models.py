@@ -1,22 +1,26 @@
 """Import every context's tables so db.metadata (and Alembic) sees them all."""
 
 from .allocation import models as allocation_models  # noqa: F401
-from .api.idempotency_models import IdempotencyRecord
 from .auth.models import ApiToken, User
 from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
+from .commands.models import CommandRecord
 from .ledger.models import Balance, Movement, Posting
-from .receiving.models import PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine, Supplier
+from .outbox.models import OutboxAttempt, OutboxMessage
+from .purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
+from .receiving.models import Receipt, ReceiptLine
 
 __all__ = [
     "ApiToken",
     "Balance",
     "Barcode",
+    "CommandRecord",
     "Container",
-    "IdempotencyRecord",
     "Item",
     "Location",
     "Lot",
     "Movement",
+    "OutboxAttempt",
+    "OutboxMessage",
     "PackLevel",
     "Posting",
     "PurchaseOrder",

@@ -97,10 +97,8 @@ def test_replayed_api_key_creation_makes_one_key_and_never_shows_it_again(client
     assert [k["name"] for k in listed].count("webshop") == 1
     from sqlalchemy import select
 
-    from scanfloor.api.idempotency_models import IdempotencyRecord
+    from scanfloor.commands.models import CommandRecord
     from scanfloor.extensions import db
 
-    stored = db.session.scalar(
-        select(IdempotencyRecord.body).where(IdempotencyRecord.key == "new-key-1")
-    )
-    assert first.get_json()["key"] not in stored
+    stored = db.session.scalar(select(CommandRecord.answer).where(CommandRecord.key == "new-key-1"))
+    assert first.get_json()["key"] not in stored["body"]

@@ -71,7 +71,7 @@ def test_updating_or_deleting_a_posting_is_refused_by_the_database(posted):
     key = db.session.scalar(
         text("SELECT idempotency_key FROM postings WHERE id = :id"), {"id": posted["posting"]}
     )
-    assert key == "append-only-1"
+    assert key == "system/append-only-1"  # keys are scoped by caller (no actor: system)
 
 
 def test_truncating_the_ledger_is_refused_on_postgresql(posted, backend):

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from scanfloor.auth.models import User
 from scanfloor.catalog.models import Container
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Movement, Posting
@@ -283,7 +284,8 @@ def test_a_repeated_scan_posts_once_by_header_or_by_client_scan_id(client, auth,
     first = confirm(client, auth("worker"), key="hdr-1", **body)
     again = confirm(client, auth("worker"), key="hdr-1", **body)
     assert first.status_code == again.status_code == 201
-    assert again.get_json() == first.get_json()
+    # The same answer, now saying it is a replay (header and body, whichever key was used).
+    assert again.get_json() == {**first.get_json(), "replayed": True}
     assert again.headers.get("Idempotent-Replayed") == "true"
 
     by_body = confirm(client, auth("worker"), client_scan_id="scan-77", **body)
@@ -296,7 +298,9 @@ def test_a_repeated_scan_posts_once_by_header_or_by_client_scan_id(client, auth,
     keys = db.session.scalars(
         select(Posting.idempotency_key).where(Posting.movement_type == "putaway")
     ).all()
-    assert sorted(keys) == ["hdr-1", "scan-77"]
+    # Keys are scoped by caller (commands/): the posting carries the worker's scoped key.
+    worker_id = db.session.scalar(select(User.id).where(User.username == "worker"))
+    assert sorted(keys) == [f"user:{worker_id}/hdr-1", f"user:{worker_id}/scan-77"]
     other = confirm(client, auth("worker"), client_scan_id="scan-77", **{**body, "quantity": 1})
     assert other.status_code == 409
     assert error_code(other) == "idempotency_key_reused"

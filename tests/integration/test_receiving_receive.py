@@ -17,7 +17,8 @@ from scanfloor.catalog.models import Lot
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Movement
 from scanfloor.ledger.verify import verify_ledger
-from scanfloor.receiving.models import PurchaseOrderLine, ReceiptLine
+from scanfloor.purchasing.models import PurchaseOrderLine
+from scanfloor.receiving.models import ReceiptLine
 from tests.factories import make_bin, make_po, make_supplier
 
 EACH_GTIN = "09506000134352"

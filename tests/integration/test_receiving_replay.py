@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from scanfloor.auth.models import User
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Movement
 from scanfloor.ledger.verify import verify_ledger
@@ -68,7 +69,8 @@ def test_a_client_scan_id_without_the_header_is_the_posting_key(client, auth):
     assert first.get_json() == second.get_json()
     assert _movement_count() == 1
     moved = db.session.scalar(select(Movement.idempotency_key))
-    assert moved == "c-1#1"
+    worker_id = db.session.scalar(select(User.id).where(User.username == "worker"))
+    assert moved == f"user:{worker_id}/c-1#1"  # keys are scoped by caller (commands/)
     third = client.post(url, headers=auth("worker"), json={**body, "quantity": 3})
     assert third.status_code == 409
     assert third.get_json()["error"]["code"] == "idempotency_key_reused"

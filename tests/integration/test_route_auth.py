@@ -38,6 +38,7 @@ EXPECTED_PUBLIC = {
     "console_alloc.order",
     "console_alloc.backorders",
     "console_alloc.channels",
+    "console_outbox.page",  # the outbox page: a shell, data and retries from the API
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker

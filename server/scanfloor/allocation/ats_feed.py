@@ -11,13 +11,13 @@ from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..database import after_commit, in_write_transaction
 from ..extensions import db
+from ..outbox.service import enqueue
 from ..timeutil import utcnow
-from .models import AtsChange, Channel, OutboxEvent
+from . import webhooks  # registers the channel consumer wherever messages are written
+from .models import AtsChange, Channel
 
 _ATS = AtsChange.__table__
-_OUTBOX = OutboxEvent.__table__
 _PENDING = "scanfloor.ats_pending"
 _HOOKED = select(Channel.__table__.c.id).where(
     Channel.__table__.c.webhook_url.is_not(None), Channel.__table__.c.active.is_(True)
@@ -72,7 +72,7 @@ def _write_feed(session: Session) -> None:
         mine = [ids for ch, ids in pending.items() if ch in (None, channel_id)]
         if mine:
             merged = None if any(ids is None for ids in mine) else sorted(set().union(*mine))
-            queue_webhook(conn, channel_id, "ats_changed", {"item_ids": merged}, now)
+            queue_webhook(conn, channel_id, "ats.changed", {"item_ids": merged}, now)
 
 
 def _forget_feed(session: Session, *_: object) -> None:
@@ -84,23 +84,8 @@ event.listen(db.session, "after_rollback", _forget_feed)
 
 
 def queue_webhook(
-    conn: Connection, channel_id: int, kind: str, payload: dict[str, Any], now: datetime
+    conn: Connection, channel_id: int, topic: str, payload: dict[str, Any], now: datetime
 ) -> None:
-    """An outbox row in this transaction; delivery starts once it commits."""
-    if in_write_transaction():
-        from .webhooks import kick
-
-        after_commit(kick)
-    conn.execute(
-        _OUTBOX.insert(),
-        {
-            "channel_id": channel_id,
-            "kind": kind,
-            "payload": payload,
-            "created_at": now,
-            "delivered_at": None,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "last_error": None,
-        },
-    )
+    """A message for the channel's webhook in this transaction's outbox; delivery starts
+    once it commits."""
+    enqueue(conn, topic, webhooks.destination(channel_id), payload, now)

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .ats_feed import ats_changed, queue_webhook
+from .bulk_sql import PerDialect, member
 from .channel_loader import ChannelInfo, RankCache, load_channels
 from .models import Order, OrderLine, Reservation
 from .order_history import Actor, Transition, record, set_lines, set_orders
@@ -36,38 +37,47 @@ from .rules import (
 _O = Order.__table__
 _L = OrderLine.__table__
 _R = Reservation.__table__
-_ORDERS = select(
-    _O.c.id,
-    _O.c.channel_id,
-    _O.c.external_id,
-    _O.c.status,
-    _O.c.ship_to_region,
-    _O.c.ordered_at,
-).where(_O.c.id.in_(bindparam("ids", expanding=True)))
-_LINES = (
-    select(
-        _L.c.id,
-        _L.c.order_id,
-        _L.c.item_id,
-        _L.c.quantity,
-        _L.c.reserved_qty,
-        _L.c.consumed_qty,
-        _L.c.status,
-        _L.c.promised_ship_date,
-        _L.c.line_no,
-        _L.c.kit_quantity,
+# By id lists: expanding IN on SQLite, one array parameter on PostgreSQL (bulk_sql.py).
+_ORDERS = PerDialect(
+    lambda d: select(
+        _O.c.id,
+        _O.c.channel_id,
+        _O.c.external_id,
+        _O.c.status,
+        _O.c.ship_to_region,
+        _O.c.ordered_at,
+    ).where(member(_O.c.id, "ids", d))
+)
+_LINES = PerDialect(
+    lambda d: (
+        select(
+            _L.c.id,
+            _L.c.order_id,
+            _L.c.item_id,
+            _L.c.quantity,
+            _L.c.reserved_qty,
+            _L.c.consumed_qty,
+            _L.c.status,
+            _L.c.promised_ship_date,
+            _L.c.line_no,
+            _L.c.kit_quantity,
+        )
+        .where(member(_L.c.order_id, "ids", d))
+        .order_by(_L.c.order_id, _L.c.id)
     )
-    .where(_L.c.order_id.in_(bindparam("ids", expanding=True)))
-    .order_by(_L.c.order_id, _L.c.id)
 )
-_WAITING_ITEMS = (
-    select(_O.c.channel_id, _L.c.item_id)
-    .distinct()
-    .join(_O, _O.c.id == _L.c.order_id)
-    .where(_L.c.order_id.in_(bindparam("ids", expanding=True)), _L.c.status.in_(WAITING))
+_WAITING_ITEMS = PerDialect(
+    lambda d: (
+        select(_O.c.channel_id, _L.c.item_id)
+        .distinct()
+        .join(_O, _O.c.id == _L.c.order_id)
+        .where(member(_L.c.order_id, "ids", d), _L.c.status.in_(WAITING))
+    )
 )
-_HELD_AT = select(_R.c.order_line_id, _R.c.warehouse_id).where(
-    _R.c.order_line_id.in_(bindparam("ids", expanding=True)), _R.c.status == "active"
+_HELD_AT = PerDialect(
+    lambda d: select(_R.c.order_line_id, _R.c.warehouse_id).where(
+        member(_R.c.order_line_id, "ids", d), _R.c.status == "active"
+    )
 )
 
 
@@ -118,7 +128,7 @@ def load_orders(conn: Connection, order_ids: Sequence[int], lines: bool = True) 
         return []
     orders = [
         OrderRow(r.id, r.channel_id, r.external_id, r.status, r.ship_to_region, r.ordered_at)
-        for r in conn.execute(_ORDERS, {"ids": ids})
+        for r in conn.execute(_ORDERS(conn), {"ids": ids})
     ]
     if lines:
         refresh_lines(conn, orders)
@@ -130,7 +140,7 @@ def refresh_lines(conn: Connection, orders: Sequence[OrderRow]) -> None:
     by_id = {o.id: o for o in orders}
     for o in orders:
         o.lines = []
-    for r in conn.execute(_LINES, {"ids": sorted(by_id)}):
+    for r in conn.execute(_LINES(conn), {"ids": sorted(by_id)}):
         by_id[r[1]].lines.append(LineRow(*r))  # type: ignore[call-arg]  # same column order
 
 
@@ -139,7 +149,7 @@ def _keys(conn: Connection, order_ids: list[int], channels: dict[int, ChannelInf
     item and its order's channel never change)."""
     return {
         (item, w)
-        for ch, item in conn.execute(_WAITING_ITEMS, {"ids": order_ids})
+        for ch, item in conn.execute(_WAITING_ITEMS(conn), {"ids": order_ids})
         for w in channels[ch].rules.warehouse_ids
     }
 
@@ -191,7 +201,7 @@ def allocate_orders(
 def _held_at(conn: Connection, line_ids: list[int]) -> dict[int, set[int]]:
     held: dict[int, set[int]] = defaultdict(set)
     if line_ids:
-        for line_id, wh in conn.execute(_HELD_AT, {"ids": line_ids}):
+        for line_id, wh in conn.execute(_HELD_AT(conn), {"ids": line_ids}):
             held[line_id].add(wh)
     return held
 
@@ -231,7 +241,7 @@ def _write(
             order_rows.append((o.id, status))
             transitions.append(Transition(o.id, None, o.status, status))
             if channels[o.channel_id].webhook:
-                queue_webhook(conn, o.channel_id, "order_status", _status_payload(o, status), now)
+                queue_webhook(conn, o.channel_id, "order.status", _status_payload(o, status), now)
             o.status = status
     set_lines(conn, line_rows)
     set_orders(conn, order_rows, now)

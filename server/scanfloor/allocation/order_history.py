@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from .bulk_sql import columns, is_pg, run_pg
+
 SYSTEM = "system:allocation"
 
 
@@ -54,8 +56,36 @@ def naive(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
 
 
+# PostgreSQL: each bulk write is one statement over arrays (bulk_sql.py). Row locks are
+# taken in the order the rows are given (sorted where the SQLite form sorts them too).
+_PG_SET_LINES = (
+    "UPDATE order_lines AS o SET reserved_qty = v.r, consumed_qty = v.c, status = v.s"
+    " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[]) AS v(id, r, c, s)"
+    " WHERE o.id = v.id"
+)
+_PG_SET_QUANTITIES = (
+    "UPDATE order_lines AS o SET quantity = v.q, reserved_qty = v.r, consumed_qty = v.c,"
+    " status = v.s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[],"
+    " %s::text[]) AS v(id, q, r, c, s) WHERE o.id = v.id"
+)
+_PG_SET_ORDERS = (
+    "UPDATE orders AS o SET status = v.s, updated_at = %s"
+    " FROM unnest(%s::bigint[], %s::text[]) AS v(id, s) WHERE o.id = v.id"
+)
+_PG_RECORD = (
+    "INSERT INTO order_events (order_id, order_line_id, at, actor_id, actor, from_status,"
+    " to_status, note) SELECT v.o, v.l, %s::timestamp, %s::bigint, %s::text, v.f, v.t, v.n"
+    " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[])"
+    " WITH ORDINALITY AS v(o, l, f, t, n, k) ORDER BY v.k"
+)
+
+
 def set_lines(conn: Connection, rows: Sequence[tuple[int, int, int, str]]) -> None:
     """(line_id, reserved_qty, consumed_qty, status) for each changed line."""
+    if is_pg(conn):
+        if rows:
+            run_pg(conn, _PG_SET_LINES, columns(rows, 4))
+        return
     many(
         conn,
         "UPDATE order_lines SET reserved_qty = ?, consumed_qty = ?, status = ? WHERE id = ?",
@@ -65,6 +95,10 @@ def set_lines(conn: Connection, rows: Sequence[tuple[int, int, int, str]]) -> No
 
 def set_quantities(conn: Connection, rows: Sequence[tuple[int, int, int, int, str]]) -> None:
     """(line_id, quantity, reserved_qty, consumed_qty, status) for each changed line."""
+    if is_pg(conn):
+        if rows:
+            run_pg(conn, _PG_SET_QUANTITIES, columns(sorted(rows), 5))
+        return
     many(
         conn,
         "UPDATE order_lines SET quantity = ?, reserved_qty = ?, consumed_qty = ?, status = ?"
@@ -75,6 +109,10 @@ def set_quantities(conn: Connection, rows: Sequence[tuple[int, int, int, int, st
 
 def set_orders(conn: Connection, rows: Sequence[tuple[int, str]], now: datetime) -> None:
     at = naive(now)
+    if is_pg(conn):
+        if rows:
+            run_pg(conn, _PG_SET_ORDERS, (at, *columns(sorted(rows), 2)))
+        return
     many(
         conn,
         "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?",
@@ -86,6 +124,15 @@ def record(
     conn: Connection, transitions: Iterable[Transition], actor: Actor, now: datetime
 ) -> None:
     at, uid, label = naive(now), actor.user_id, actor.label
+    if is_pg(conn):
+        changed = [
+            (t.order_id, t.line_id, t.from_status, t.to_status, t.note)
+            for t in transitions
+            if t.from_status != t.to_status
+        ]
+        if changed:
+            run_pg(conn, _PG_RECORD, (at, uid, label, *columns(changed, 5)))
+        return
     many(
         conn,
         "INSERT INTO order_events (order_id, order_line_id, at, actor_id, actor, from_status,"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection
 
 from ..catalog.codes import sku_key
 from ..catalog.models import Item
-from ..database import write_transaction
+from ..commands import Command, caller_of
+from ..commands.rules import fingerprint_of
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
@@ -182,7 +183,21 @@ def _check(inp: OrderInput) -> None:
             raise ValidationFailed("price cannot be negative", {"line": n, "field": "price"})
 
 
-def capture_order(inp: OrderInput, actor_id: int | None = None) -> Captured:
+@dataclass(frozen=True)
+class _Capture:
+    """What the capture command runs on: the input, and what was read before the write."""
+
+    inp: OrderInput
+    actor_id: int | None
+    channel_id: int
+    external_id: str
+    expanded: tuple[ExpandedLine, ...]
+    region: str | None
+
+
+def capture_order(
+    inp: OrderInput, actor_id: int | None = None, *, key: str | None = None
+) -> Captured:
     """Record an order from a channel and allocate it; a retried order returns the first."""
     _check(inp)
     ch = channel_by_code(inp.channel)
@@ -190,7 +205,7 @@ def capture_order(inp: OrderInput, actor_id: int | None = None) -> Captured:
         raise ValidationFailed("channel is inactive", {"channel": ch.code})
     external_id = inp.external_id.strip()
     found = _existing_id(ch.id, external_id)
-    if found is not None:
+    if found is not None and key is None:
         return Captured(order_view(found), created=False)
     item_ids = _resolve_items(ch, inp.lines)
     ordered = [
@@ -203,30 +218,44 @@ def capture_order(inp: OrderInput, actor_id: int | None = None) -> Captured:
         raise ValidationFailed(str(exc)) from exc
     region = inp.ship_to.get("region")
     region = str(region).strip().upper() if region else None
-    actor = Actor.user(actor_id)
+    cap = _Capture(inp, actor_id, ch.id, external_id, tuple(expanded), region)
+    return CAPTURE.run(cap, caller=caller_of(actor_id), key=key)
+
+
+def _capture(cap: _Capture) -> dict[str, Any]:
+    conn = db.session.connection()
     now = utcnow()
-    with write_transaction():
-        conn = db.session.connection()
-        new_id = conn.execute(
-            _insert_order(conn.dialect.name),
-            {
-                "channel_id": ch.id,
-                "external_id": external_id,
-                "status": "received",
-                "ship_to": dict(inp.ship_to),
-                "ship_to_region": region,
-                "ordered_at": inp.ordered_at or now,
-                "created_by": actor_id,
-                "created_at": now,
-                "updated_at": now,
-            },
-        ).scalar()
-        if new_id is not None:
-            _fill(conn, int(new_id), inp, expanded, actor, now)
-    if new_id is None:  # a concurrent copy of this order committed first
-        return Captured(order_view(_existing_id(ch.id, external_id) or 0), created=False)
+    new_id = conn.execute(
+        _insert_order(conn.dialect.name),
+        {
+            "channel_id": cap.channel_id,
+            "external_id": cap.external_id,
+            "status": "received",
+            "ship_to": dict(cap.inp.ship_to),
+            "ship_to_region": cap.region,
+            "ordered_at": cap.inp.ordered_at or now,
+            "created_by": cap.actor_id,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar()
+    if new_id is None:  # captured before (or a concurrent copy committed first)
+        return {"order_id": _existing_id(cap.channel_id, cap.external_id), "created": False}
+    _fill(conn, int(new_id), cap.inp, list(cap.expanded), Actor.user(cap.actor_id), now)
+    return {"order_id": int(new_id), "created": True}
+
+
+def _captured(_cap: _Capture, answer: dict[str, Any], _replayed: bool) -> Captured:
     # Read after commit: the positions' locks are held no longer than the writes need.
-    return Captured(order_view(int(new_id)), created=True)
+    return Captured(order_view(int(answer["order_id"])), created=bool(answer["created"]))
+
+
+CAPTURE: Command[_Capture, Captured] = Command(
+    name="orders.capture",
+    execute=_capture,
+    present=_captured,
+    fingerprint=lambda cap: fingerprint_of(asdict(cap.inp)),
+)
 
 
 def _fill(

@@ -23,7 +23,9 @@ from sqlalchemy.engine import Connection
 from ..catalog.models import Item, Location, Lot
 from ..errors import Conflict
 from ..ledger.models import Balance
+from .bulk_sql import PerDialect, columns, is_pg, member, run_pg
 from .models import ChannelPool, Reservation, StockPosition
+from .order_history import many, naive
 from .rules import Grant, LotStock, Position, SupplyState
 
 Key = tuple[int, int]  # (item_id, warehouse_id)
@@ -47,74 +49,111 @@ _LOWER = text(
     "UPDATE stock_positions SET reserved = reserved - :q, updated_at = :now "
     "WHERE item_id = :item_id AND warehouse_id = :warehouse_id AND reserved >= :q"
 )
-_SELLABLE = (
-    select(_BAL.c.item_id, _LOC.c.warehouse_id, func.sum(_BAL.c.quantity))
-    .join(_LOC, _LOC.c.id == _BAL.c.location_id)
-    .where(
-        _BAL.c.item_id.in_(bindparam("items", expanding=True)),
-        _LOC.c.warehouse_id.in_(bindparam("whs", expanding=True)),
-        _LOC.c.sellable.is_(True),
-        _LOC.c.is_virtual.is_(False),
-    )
-    .group_by(_BAL.c.item_id, _LOC.c.warehouse_id)
-)
-_LOT_SELLABLE = (
-    select(
-        _BAL.c.item_id,
-        _LOC.c.warehouse_id,
-        func.coalesce(_BAL.c.lot_id, literal_column("0")),
-        func.sum(_BAL.c.quantity),
-    )
-    .join(_LOC, _LOC.c.id == _BAL.c.location_id)
-    .where(
-        _BAL.c.item_id.in_(bindparam("items", expanding=True)),
-        _LOC.c.warehouse_id.in_(bindparam("whs", expanding=True)),
-        _LOC.c.sellable.is_(True),
-        _LOC.c.is_virtual.is_(False),
-    )
-    .group_by(
-        _BAL.c.item_id, _LOC.c.warehouse_id, func.coalesce(_BAL.c.lot_id, literal_column("0"))
+# Reads by id lists: an expanding IN on SQLite, one array parameter on PostgreSQL (bulk_sql).
+_SELLABLE = PerDialect(
+    lambda d: (
+        select(_BAL.c.item_id, _LOC.c.warehouse_id, func.sum(_BAL.c.quantity))
+        .join(_LOC, _LOC.c.id == _BAL.c.location_id)
+        .where(
+            member(_BAL.c.item_id, "items", d),
+            member(_LOC.c.warehouse_id, "whs", d),
+            _LOC.c.sellable.is_(True),
+            _LOC.c.is_virtual.is_(False),
+        )
+        .group_by(_BAL.c.item_id, _LOC.c.warehouse_id)
     )
 )
-_LOT_RESERVED = (
-    select(
-        _RES.c.item_id,
-        _RES.c.warehouse_id,
-        func.coalesce(_RES.c.lot_id, literal_column("0")),
-        func.sum(_RES.c.quantity),
+_LOT_SELLABLE = PerDialect(
+    lambda d: (
+        select(
+            _BAL.c.item_id,
+            _LOC.c.warehouse_id,
+            func.coalesce(_BAL.c.lot_id, literal_column("0")),
+            func.sum(_BAL.c.quantity),
+        )
+        .join(_LOC, _LOC.c.id == _BAL.c.location_id)
+        .where(
+            member(_BAL.c.item_id, "items", d),
+            member(_LOC.c.warehouse_id, "whs", d),
+            _LOC.c.sellable.is_(True),
+            _LOC.c.is_virtual.is_(False),
+        )
+        .group_by(
+            _BAL.c.item_id, _LOC.c.warehouse_id, func.coalesce(_BAL.c.lot_id, literal_column("0"))
+        )
     )
-    .where(_RES.c.item_id.in_(bindparam("items", expanding=True)), _RES.c.status == "active")
-    .group_by(
-        _RES.c.item_id, _RES.c.warehouse_id, func.coalesce(_RES.c.lot_id, literal_column("0"))
+)
+_LOT_RESERVED = PerDialect(
+    lambda d: (
+        select(
+            _RES.c.item_id,
+            _RES.c.warehouse_id,
+            func.coalesce(_RES.c.lot_id, literal_column("0")),
+            func.sum(_RES.c.quantity),
+        )
+        .where(member(_RES.c.item_id, "items", d), _RES.c.status == "active")
+        .group_by(
+            _RES.c.item_id, _RES.c.warehouse_id, func.coalesce(_RES.c.lot_id, literal_column("0"))
+        )
     )
 )
-_BY_CHANNEL = (
-    select(_RES.c.item_id, _RES.c.warehouse_id, _RES.c.channel_id, func.sum(_RES.c.quantity))
-    .where(
-        _RES.c.item_id.in_(bindparam("items", expanding=True)),
-        _RES.c.channel_id.in_(bindparam("channels", expanding=True)),
-        _RES.c.status == "active",
+_BY_CHANNEL = PerDialect(
+    lambda d: (
+        select(_RES.c.item_id, _RES.c.warehouse_id, _RES.c.channel_id, func.sum(_RES.c.quantity))
+        .where(
+            member(_RES.c.item_id, "items", d),
+            member(_RES.c.channel_id, "channels", d),
+            _RES.c.status == "active",
+        )
+        .group_by(_RES.c.item_id, _RES.c.warehouse_id, _RES.c.channel_id)
     )
-    .group_by(_RES.c.item_id, _RES.c.warehouse_id, _RES.c.channel_id)
 )
-_POOLS = select(
-    ChannelPool.__table__.c.item_id,
-    ChannelPool.__table__.c.warehouse_id,
-    ChannelPool.__table__.c.channel_id,
-    ChannelPool.__table__.c.quantity,
-).where(ChannelPool.__table__.c.item_id.in_(bindparam("items", expanding=True)))
-_EXPIRY_ITEMS = select(Item.__table__.c.id).where(
-    Item.__table__.c.id.in_(bindparam("items", expanding=True)),
-    Item.__table__.c.expiry_tracked.is_(True),
+_POOL = ChannelPool.__table__
+_POOLS = PerDialect(
+    lambda d: select(
+        _POOL.c.item_id, _POOL.c.warehouse_id, _POOL.c.channel_id, _POOL.c.quantity
+    ).where(member(_POOL.c.item_id, "items", d))
 )
-_LOT_EXPIRY = select(Lot.__table__.c.id, Lot.__table__.c.expiry).where(
-    Lot.__table__.c.id.in_(bindparam("lots", expanding=True))
+_EXPIRY_ITEMS = PerDialect(
+    lambda d: select(Item.__table__.c.id).where(
+        member(Item.__table__.c.id, "items", d), Item.__table__.c.expiry_tracked.is_(True)
+    )
 )
-_RESERVED = select(_POS.c.item_id, _POS.c.warehouse_id, _POS.c.reserved).where(
-    _POS.c.item_id.in_(bindparam("items", expanding=True)),
-    _POS.c.warehouse_id.in_(bindparam("whs", expanding=True)),
+_LOT_EXPIRY = PerDialect(
+    lambda d: select(Lot.__table__.c.id, Lot.__table__.c.expiry).where(
+        member(Lot.__table__.c.id, "lots", d)
+    )
 )
-
+_RESERVED = PerDialect(
+    lambda d: select(_POS.c.item_id, _POS.c.warehouse_id, _POS.c.reserved).where(
+        member(_POS.c.item_id, "items", d), member(_POS.c.warehouse_id, "whs", d)
+    )
+)
+# PostgreSQL: lock (creating) every position in one statement. INSERT ... SELECT ... ORDER BY
+# inserts, and so locks, in the fixed order; RETURNING hands back reserved without a re-read.
+_PG_LOCK = (
+    "INSERT INTO stock_positions (item_id, warehouse_id, reserved, updated_at)"
+    " SELECT v.i, v.w, 0, %s::timestamp FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY"
+    " AS v(i, w, k) ORDER BY v.k"
+    " ON CONFLICT (item_id, warehouse_id) DO UPDATE SET reserved = stock_positions.reserved"
+    " RETURNING item_id, warehouse_id, reserved"
+)
+# PostgreSQL: every raise in one statement, each still conditional on its sellable sum.
+_PG_RAISE = (
+    "UPDATE stock_positions AS p SET reserved = p.reserved + v.q, updated_at = %s"
+    " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(i, w, q)"
+    " WHERE p.item_id = v.i AND p.warehouse_id = v.w AND p.reserved + v.q <= ("
+    "SELECT COALESCE(SUM(b.quantity), 0) FROM balances b JOIN locations l"
+    " ON l.id = b.location_id WHERE b.item_id = v.i AND l.warehouse_id = v.w"
+    " AND l.sellable = TRUE AND l.is_virtual = FALSE)"
+)
+_PG_RESERVE = (
+    "INSERT INTO reservations (order_line_id, channel_id, item_id, warehouse_id, lot_id,"
+    " quantity, status, created_at)"
+    " SELECT v.l, v.c, v.i, v.w, v.lot, v.q, 'active', %s::timestamp"
+    " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[],"
+    " %s::bigint[]) WITH ORDINALITY AS v(l, c, i, w, lot, q, k) ORDER BY v.k"
+)
 
 _LOCKS: dict[str, Any] = {}
 
@@ -146,6 +185,9 @@ def lock_positions(conn: Connection, keys: Iterable[Key], now: datetime) -> dict
     ordered = sorted(set(keys), key=lambda k: (k[1], k[0]))
     if not ordered:
         return {}
+    if is_pg(conn):
+        rows = conn.exec_driver_sql(_PG_LOCK, (naive(now), *columns(ordered, 2)))
+        return {(int(i), int(w)): int(r) for i, w, r in rows}
     # executemany runs the statements one after another in this order (psycopg pipelines
     # them), so the locks are taken in the fixed order.
     conn.execute(
@@ -162,7 +204,7 @@ def read_reserved(conn: Connection, keys: Iterable[Key]) -> dict[Key, int]:
     whs = sorted({k[1] for k in keys})
     if not items:
         return {}
-    rows = conn.execute(_RESERVED, {"items": items, "whs": whs})
+    rows = conn.execute(_RESERVED(conn), {"items": items, "whs": whs})
     return {(r[0], r[1]): int(r[2]) for r in rows if (r[0], r[1]) in keys}
 
 
@@ -184,12 +226,12 @@ def load_state(
     positions = {k: Position(sellable=0, reserved=reserved.get(k, 0)) for k in keys}
     if not items:
         return SupplyState(positions, today)
-    for item, wh, qty in conn.execute(_SELLABLE, {"items": items, "whs": whs}):
+    for item, wh, qty in conn.execute(_SELLABLE(conn), {"items": items, "whs": whs}):
         if (item, wh) in positions:
             positions[(item, wh)].sellable = int(qty)
     channels = set(by_channel_for)
     pooled: set[int] = set()
-    for item, wh, ch, qty in conn.execute(_POOLS, {"items": items}):
+    for item, wh, ch, qty in conn.execute(_POOLS(conn), {"items": items}):
         if (item, wh) in positions and qty > 0:
             positions[(item, wh)].pools[ch] = int(qty)
             channels.add(ch)
@@ -197,11 +239,11 @@ def load_state(
     wanted = items if by_channel_for else sorted(pooled)
     if channels and wanted:
         for item, wh, ch, qty in conn.execute(
-            _BY_CHANNEL, {"items": wanted, "channels": sorted(channels)}
+            _BY_CHANNEL(conn), {"items": wanted, "channels": sorted(channels)}
         ):
             if (item, wh) in positions:
                 positions[(item, wh)].by_channel[ch] = int(qty)
-    expiring = list(conn.scalars(_EXPIRY_ITEMS, {"items": items}))
+    expiring = list(conn.scalars(_EXPIRY_ITEMS(conn), {"items": items}))
     if expiring:
         _load_lots(conn, positions, expiring, whs)
     return SupplyState(positions, today)
@@ -212,14 +254,14 @@ def _load_lots(
 ) -> None:
     lots: dict[Key, dict[int, LotStock]] = defaultdict(dict)
     lot_ids: set[int] = set()
-    for item, wh, lot, qty in conn.execute(_LOT_SELLABLE, {"items": items, "whs": whs}):
+    for item, wh, lot, qty in conn.execute(_LOT_SELLABLE(conn), {"items": items, "whs": whs}):
         lots[(item, wh)][lot] = LotStock(expiry=None, sellable=int(qty))
         lot_ids.add(lot)
-    for item, wh, lot, qty in conn.execute(_LOT_RESERVED, {"items": items}):
+    for item, wh, lot, qty in conn.execute(_LOT_RESERVED(conn), {"items": items}):
         entry = lots[(item, wh)].setdefault(lot, LotStock(expiry=None, sellable=0))
         entry.reserved = int(qty)
         lot_ids.add(lot)
-    expiry = {i: e for i, e in conn.execute(_LOT_EXPIRY, {"lots": sorted(lot_ids - {0})})}
+    expiry = {i: e for i, e in conn.execute(_LOT_EXPIRY(conn), {"lots": sorted(lot_ids - {0})})}
     for per_lot in lots.values():
         for lot_id, stock in per_lot.items():
             stock.expiry = expiry.get(lot_id)
@@ -241,7 +283,13 @@ def raise_reserved(conn: Connection, grants: Sequence[Grant], now: datetime) -> 
         {"item_id": i, "warehouse_id": w, "q": q, "now": now}
         for (i, w), q in sorted(totals.items(), key=lambda kv: (kv[0][1], kv[0][0]))
     ]
-    if not params or conn.execute(_RAISE, params).rowcount == len(params):
+    if not params:
+        return
+    if is_pg(conn):
+        cols = columns([(p["item_id"], p["warehouse_id"], p["q"]) for p in params], 3)
+        if run_pg(conn, _PG_RAISE, (naive(now), *cols)) == len(params):
+            return
+    elif conn.execute(_RAISE, params).rowcount == len(params):
         return
     raise Conflict(
         "allocation would reserve more than the sellable stock",
@@ -269,9 +317,15 @@ def lower_reserved(conn: Connection, totals: Mapping[Key, int], now: datetime) -
 def insert_reservations(
     conn: Connection, grants: Sequence[Grant], channel_of: Mapping[int, int], now: datetime
 ) -> None:
-    from .order_history import many, naive
-
     at = naive(now)
+    if is_pg(conn):
+        if grants:
+            rows = [
+                (g.line_id, channel_of[g.line_id], g.item_id, g.warehouse_id, g.lot_id, g.quantity)
+                for g in grants
+            ]
+            run_pg(conn, _PG_RESERVE, (at, *columns(rows, 6)))
+        return
     many(
         conn,
         "INSERT INTO reservations (order_line_id, channel_id, item_id, warehouse_id, lot_id,"

@@ -156,7 +156,7 @@ def restate(
                 queue_webhook(
                     conn,
                     o.channel_id,
-                    "order_status",
+                    "order.status",
                     {
                         "order_id": o.id,
                         "external_id": o.external_id,

@@ -1,9 +1,11 @@
-"""Idempotency-Key for every state-changing POST.
+"""Idempotency-Key for every state-changing request, on the one command path.
 
-The first successful answer is stored in the same write transaction as the change it
-describes, so a crash can never leave a change without its record (or the reverse). The same
-key with the same body returns that answer and changes nothing; the same key with another
-body (or from another caller) is refused with 409.
+Endpoints backed by a declared command (receiving, putaway, movements, order capture) pass
+`request_key()` to their service, which runs its command. Every other POST is wrapped by
+`@idempotent`: the view itself runs as a command named after the request (method and path),
+its first 2xx answer is kept in the command store, and a replay returns it with
+`Idempotent-Replayed: true`. Either way the same key with another body is a 409, and a
+user's key never replays another user's answer.
 """
 
 from __future__ import annotations
@@ -13,25 +15,37 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Response, current_app, g, make_response, request
-from sqlalchemy.exc import IntegrityError
+from flask import Response, current_app, make_response, request
 
 from ..auth.guard import load_principal
-from ..database import write_transaction
-from ..errors import IdempotencyMismatch, ValidationFailed
-from ..extensions import db
-from .idempotency_models import IdempotencyRecord
+from ..commands import Command
+from ..commands.runner import track_replay, was_replayed
 
 F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "Idempotency-Key"
-MAX_KEY = 200
+REPLAYED = "Idempotent-Replayed"
 
 
-def current_key() -> str | None:
-    """The request's Idempotency-Key, for services that keep it with what they post."""
-    return g.get("idempotency_key")
+def request_key(fallback: str | None = None) -> str | None:
+    """The request's Idempotency-Key header, else the scan's own id (client_scan_id)."""
+    return request.headers.get(HEADER) or fallback
+
+
+def replay_header(func: F) -> F:
+    """Outermost decorator of a command endpoint: a replayed answer says so in a header."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with track_replay() as seen:
+            resp = make_response(func(*args, **kwargs))
+        if was_replayed(seen):
+            resp.headers[REPLAYED] = "true"
+        return resp
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _fingerprint(principal: str) -> str:
@@ -49,25 +63,6 @@ def _fingerprint(principal: str) -> str:
     return h.hexdigest()
 
 
-def _replay(rec: IdempotencyRecord, fp: str) -> Response:
-    if rec.fingerprint != fp:
-        raise IdempotencyMismatch(
-            "this Idempotency-Key was already used with a different request",
-            {"idempotency_key": rec.key, "first_used_at": rec.created_at.isoformat()},
-        )
-    resp = Response(rec.body, status=rec.status, mimetype="application/json")
-    resp.headers["Idempotent-Replayed"] = "true"
-    return resp
-
-
-def _check_key(key: str) -> None:
-    if not key or len(key) > MAX_KEY or not key.isprintable() or key != key.strip():
-        raise ValidationFailed(
-            f"{HEADER} must be 1-{MAX_KEY} printable characters without surrounding spaces",
-            {"header": HEADER},
-        )
-
-
 def _redact(body: str, fields: tuple[str, ...]) -> str:
     if not fields:
         return body
@@ -77,6 +72,58 @@ def _redact(body: str, fields: tuple[str, ...]) -> str:
             if name in data:
                 data[name] = None
     return json.dumps(data)
+
+
+@dataclass
+class _Call:
+    """One HTTP request as a command's payload; the live response is kept for the caller."""
+
+    view: Callable[[], Any]
+    fingerprint: str
+    redact: tuple[str, ...]
+    response: Response | None = None
+
+
+def _execute(call: _Call) -> dict[str, Any] | None:
+    call.response = make_response(call.view())
+    if not 200 <= call.response.status_code < 300:
+        return None  # refusals are not kept: the same key may be tried again
+    return {
+        "status": call.response.status_code,
+        "body": _redact(call.response.get_data(as_text=True), call.redact),
+    }
+
+
+def _present(call: _Call, answer: dict[str, Any], replayed: bool) -> Response:
+    if not replayed and call.response is not None:
+        return call.response
+    resp = Response(answer["body"], status=answer["status"], mimetype="application/json")
+    resp.headers[REPLAYED] = "true"
+    return resp
+
+
+def _idempotent(func: F, redact: tuple[str, ...]) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return func(*args, **kwargs)
+        caller = load_principal().label
+        command: Command[_Call, Response] = Command(
+            name=f"{request.method} {request.path}"[:300],
+            execute=_execute,
+            present=_present,
+            fingerprint=lambda call: call.fingerprint,
+        )
+        call = _Call(lambda: func(*args, **kwargs), _fingerprint(caller), redact)
+        return command.run(call, caller=caller, key=key)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def idempotent(func: F) -> F:
+    """Outermost decorator of a POST view: replays answers for a repeated Idempotency-Key."""
+    return _idempotent(func, ())
 
 
 def idempotent_redacting(*fields: str) -> Callable[[F], F]:
@@ -90,65 +137,3 @@ def idempotent_redacting(*fields: str) -> Callable[[F], F]:
         return _idempotent(func, fields)
 
     return decorate
-
-
-def idempotent(func: F) -> F:
-    """Outermost decorator of a POST view: replays answers for a repeated Idempotency-Key."""
-    return _idempotent(func, ())
-
-
-def _run_once(
-    func: Callable[..., Any],
-    args: Any,
-    kwargs: Any,
-    key: str,
-    principal: str,
-    fp: str,
-    redact: tuple[str, ...],
-) -> Any:
-    with write_transaction():
-        rec = db.session.get(IdempotencyRecord, key)
-        if rec is not None:
-            return _replay(rec, fp)
-        g.idempotency_key = key
-        resp = make_response(func(*args, **kwargs))
-        if 200 <= resp.status_code < 300:
-            db.session.add(
-                IdempotencyRecord(
-                    key=key,
-                    principal=principal,
-                    method=request.method,
-                    path=request.path,
-                    fingerprint=fp,
-                    status=resp.status_code,
-                    body=_redact(resp.get_data(as_text=True), redact),
-                )
-            )
-            db.session.flush()
-        return resp
-
-
-def _idempotent(func: F, redact: tuple[str, ...]) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        key = request.headers.get(HEADER)
-        if key is None:
-            return func(*args, **kwargs)
-        _check_key(key)
-        principal = load_principal().label
-        fp = _fingerprint(principal)
-        for attempt in (1, 2):
-            try:
-                return _run_once(func, args, kwargs, key, principal, fp, redact)
-            except IntegrityError:
-                # A concurrent request won a unique-constraint race (PostgreSQL). If it was
-                # this key, answer as it did; otherwise run once more against what it
-                # committed, so the loser gets the named error (409), never a 500.
-                rec = db.session.get(IdempotencyRecord, key)
-                if rec is not None:
-                    return _replay(rec, fp)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    return wrapper  # type: ignore[return-value]

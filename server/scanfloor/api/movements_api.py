@@ -11,7 +11,7 @@ from ..auth.guard import current_principal, requires
 from ..ledger import queries
 from ..ledger.service import ManualLine, post_manual_movements, reverse_movement
 from ..ledger.writer import PostingResult
-from .idempotency import current_key, idempotent
+from .idempotency import replay_header, request_key
 from .ledger_schemas import MovementPageOut, MovementPostIn, MovementQuery, PostingOut, ReverseIn
 
 blp = Blueprint(
@@ -48,7 +48,7 @@ class Movements(MethodView):
         )
         return {"movements": page.rows, "next_cursor": page.next_cursor}
 
-    @idempotent
+    @replay_header
     @blp.arguments(MovementPostIn)
     @blp.response(201, PostingOut)
     @requires("manager")
@@ -60,16 +60,16 @@ class Movements(MethodView):
             [ManualLine(**line) for line in body["lines"]],
             actor_id=principal.user_id,
             device_id=body.get("device_id") or principal.device_id,
-            idempotency_key=current_key(),
+            idempotency_key=request_key(),
             occurred_at=body.get("occurred_at"),
             source_id=body.get("source_id"),
         )
         return _posting_out(result)
 
 
-@blp.route("/<int:movement_id>/reverse")
+@blp.route("/<bigid:movement_id>/reverse")
 class ReverseMovement(MethodView):
-    @idempotent
+    @replay_header
     @blp.arguments(ReverseIn)
     @blp.response(201, PostingOut)
     @requires("manager")
@@ -80,7 +80,7 @@ class ReverseMovement(MethodView):
             movement_id,
             actor_id=principal.user_id,
             device_id=body.get("device_id") or principal.device_id,
-            idempotency_key=current_key(),
+            idempotency_key=request_key(),
             reason=body.get("reason"),
         )
         return _posting_out(result)

@@ -26,10 +26,9 @@ from .allocation_schemas import (
     OrderPageSchema,
     OrderSchema,
 )
-from .idempotency import idempotent
+from .idempotency import idempotent, replay_header, request_key
 
 blp = Blueprint("orders_api", __name__, url_prefix="/api/v1", description="Orders and allocation")
-realloc.subscribe()
 
 
 @blp.route("/orders")
@@ -41,7 +40,7 @@ class Orders(MethodView):
         """Orders, newest first, by channel, status or external id."""
         return order_views.list_orders(**args)
 
-    @idempotent
+    @replay_header
     @blp.arguments(OrderCreateSchema)
     @blp.response(201, OrderSchema)
     @blp.alt_response(200, schema=OrderSchema, description="The order existed: the first one")
@@ -49,12 +48,12 @@ class Orders(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Capture an order from a channel and allocate it (200 if it was captured before)."""
         got = orders_service.capture_order(
-            orders_service.OrderInput(**body), current_principal().user_id
+            orders_service.OrderInput(**body), current_principal().user_id, key=request_key()
         )
         return got.order, 201 if got.created else 200
 
 
-@blp.route("/orders/<int:order_id>")
+@blp.route("/orders/<bigid:order_id>")
 class OrderById(MethodView):
     @blp.response(200, OrderSchema)
     @requires("supervisor")
@@ -63,7 +62,7 @@ class OrderById(MethodView):
         return order_views.order_view(order_id)
 
 
-@blp.route("/orders/<int:order_id>/events")
+@blp.route("/orders/<bigid:order_id>/events")
 class OrderEvents(MethodView):
     @blp.response(200, OrderEventSchema(many=True))
     @requires("supervisor")
@@ -72,7 +71,7 @@ class OrderEvents(MethodView):
         return order_views.order_history(order_id)
 
 
-@blp.route("/orders/<int:order_id>/cancel")
+@blp.route("/orders/<bigid:order_id>/cancel")
 class OrderCancel(MethodView):
     @idempotent
     @blp.response(200, OrderSchema)
@@ -82,7 +81,7 @@ class OrderCancel(MethodView):
         return changes_service.cancel_order(order_id, current_principal().user_id)
 
 
-@blp.route("/orders/<int:order_id>/lines/<int:line_no>")
+@blp.route("/orders/<bigid:order_id>/lines/<int:line_no>")
 class OrderLineChange(MethodView):
     @idempotent
     @blp.arguments(LineChangeSchema)
@@ -95,7 +94,7 @@ class OrderLineChange(MethodView):
         )
 
 
-@blp.route("/orders/<int:order_id>/lines/<int:line_no>/cancel")
+@blp.route("/orders/<bigid:order_id>/lines/<int:line_no>/cancel")
 class OrderLineCancel(MethodView):
     @idempotent
     @blp.response(200, OrderSchema)

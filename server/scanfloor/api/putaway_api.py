@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from ..auth.guard import current_principal, requires
 from ..putaway import tasks
 from ..putaway.service import ConfirmResult, PutawayScan, confirm_putaway
-from .idempotency import current_key, idempotent
+from .idempotency import replay_header, request_key
 from .putaway_schemas import (
     PutawayConfirmInSchema,
     PutawayConfirmOutSchema,
@@ -49,8 +49,8 @@ class TaskById(MethodView):
 
 @blp.route("/confirm")
 class Confirm(MethodView):
-    @idempotent
-    @blp.arguments(PutawayConfirmInSchema)
+    @replay_header
+    @blp.arguments(PutawayConfirmInSchema())  # an instance: webargs would build one per request
     @blp.response(201, PutawayConfirmOutSchema)
     @requires("worker")
     def post(self, body: dict[str, Any]) -> ConfirmResult:
@@ -66,7 +66,7 @@ class Confirm(MethodView):
             ),
             actor_id=principal.user_id,
             device_id=body["device_id"] or principal.device_id,
-            idempotency_key=current_key() or body["client_scan_id"],
+            idempotency_key=request_key(body["client_scan_id"]),
         )
 
 

@@ -13,13 +13,16 @@ from ..auth.guard import current_principal, requires
 from ..auth.sessions import verify_badge
 from ..catalog.results import Page
 from ..errors import ApprovalRefused, InvalidCredentials, ValidationFailed
-from ..receiving import orders_service, queries
+from ..purchasing import orders_service
+from ..purchasing import queries as purchasing_queries
+from ..purchasing.orders_service import LineSpec
+from ..purchasing.results import ImportResult, PoSummary, PoView
+from ..receiving import queries
 from ..receiving.confirmation import Approver, Confirmation
-from ..receiving.orders_service import LineSpec
 from ..receiving.receive_service import receive
-from ..receiving.results import ImportResult, PoSummary, PoView, ReceiptView
+from ..receiving.results import ReceiptView
 from ..receiving.scan_context import scan_context
-from .idempotency import current_key, idempotent
+from .idempotency import idempotent, replay_header, request_key
 from .receiving_schemas import (
     ImportArgs,
     ImportResultSchema,
@@ -102,7 +105,7 @@ class PurchaseOrders(MethodView):
     @requires("worker")
     def get(self, args: dict[str, Any]) -> Page[PoSummary]:
         """List POs newest first (filters: state (comma-separated), q, number, supplier_id)."""
-        return queries.list_purchase_orders(role=current_principal().role, **args)
+        return purchasing_queries.list_purchase_orders(role=current_principal().role, **args)
 
     @idempotent
     @blp.arguments(PoCreateSchema)
@@ -180,8 +183,8 @@ class ScanContext(MethodView):
 
 @blp.route("/<int:po_id>/receive")
 class Receive(MethodView):
-    @idempotent
-    @blp.arguments(ReceiveSchema)
+    @replay_header
+    @blp.arguments(ReceiveSchema())  # an instance: webargs would build one per request
     @blp.response(201, ReceiveResultSchema)
     @requires("worker")
     def post(self, body: dict[str, Any], po_id: int) -> dict[str, Any]:
@@ -195,6 +198,6 @@ class Receive(MethodView):
             Confirmation(**body),
             actor_id=principal.user_id,
             role=principal.role,
-            key=current_key() or scan_id,
+            key=request_key(scan_id),
             approver=g.receipt_approver,
         )

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
 from ..catalog.models import Item, Location, Lot
-from ..database import write_transaction
+from ..commands import Command, caller_of
+from ..commands.rules import fingerprint_of
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from .models import Movement
 from .rules import MovementLine, PostingRequest, reversal_of
-from .writer import PostingResult, post
+from .writer import PostingResult, post, posting_answer, posting_result
 
 ADJUSTMENT_SIDES = {"INV-ADJ", "SCRAP"}
 MANUAL_TYPES = ("transfer", "adjustment", "receipt", "scrap")
@@ -101,6 +103,17 @@ def _check_sides(
             raise ValidationFailed("unit cost is kept on receipts only", details)
 
 
+@dataclass(frozen=True)
+class ManualPosting:
+    movement_type: str
+    lines: tuple[ManualLine, ...]
+    actor_id: int | None
+    device_id: str | None
+    occurred_at: datetime | None
+    source_type: str | None
+    source_id: str | None
+
+
 def post_manual_movements(
     movement_type: str,
     lines: list[ManualLine],
@@ -120,12 +133,20 @@ def post_manual_movements(
         )
     if not lines:
         raise ValidationFailed("give at least one line")
-    with write_transaction():
-        locs = _locations({ln.from_location for ln in lines} | {ln.to_location for ln in lines})
-        _check_items(lines)
-        _check_sides(movement_type, lines, locs)
-        req = PostingRequest(
-            movement_type=movement_type,
+    req = ManualPosting(
+        movement_type, tuple(lines), actor_id, device_id, occurred_at, source_type, source_id
+    )
+    return MANUAL.run(req, caller=caller_of(actor_id), key=idempotency_key)
+
+
+def _post_manual(req: ManualPosting) -> dict[str, Any]:
+    lines = list(req.lines)
+    locs = _locations({ln.from_location for ln in lines} | {ln.to_location for ln in lines})
+    _check_items(lines)
+    _check_sides(req.movement_type, lines, locs)
+    posted = post(
+        PostingRequest(
+            movement_type=req.movement_type,
             lines=tuple(
                 MovementLine(
                     item_id=ln.item_id,
@@ -140,14 +161,30 @@ def post_manual_movements(
                 )
                 for ln in lines
             ),
-            actor_id=actor_id,
-            device_id=device_id,
-            idempotency_key=idempotency_key,
-            occurred_at=occurred_at,
-            source_type=source_type or "manual",
-            source_id=source_id,
+            actor_id=req.actor_id,
+            device_id=req.device_id,
+            occurred_at=req.occurred_at,
+            source_type=req.source_type or "manual",
+            source_id=req.source_id,
         )
-        return post(req)
+    )
+    return posting_answer(posted)
+
+
+MANUAL: Command[ManualPosting, PostingResult] = Command(
+    name="ledger.manual",
+    execute=_post_manual,
+    present=posting_result,
+    fingerprint=lambda r: fingerprint_of(asdict(r)),
+)
+
+
+@dataclass(frozen=True)
+class Reversal:
+    movement_id: int
+    actor_id: int | None
+    device_id: str | None
+    reason: str | None
 
 
 def reverse_movement(
@@ -161,12 +198,15 @@ def reverse_movement(
     """Post the movement that undoes another; each movement is reversed at most once.
 
     The writer refuses a second reversal (checked inside its transaction, with a unique
-    constraint as the backstop for a race), so this only reads the movement to build the
-    opposite line; no transaction of its own is opened around the writer's.
-    """
-    mv = db.session.get(Movement, movement_id)
+    constraint as the backstop for a race, which the command path retries once)."""
+    req = Reversal(movement_id, actor_id, device_id, reason)
+    return REVERSE.run(req, caller=caller_of(actor_id), key=idempotency_key)
+
+
+def _reverse(req: Reversal) -> dict[str, Any]:
+    mv = db.session.get(Movement, req.movement_id)
     if mv is None:
-        raise NotFound("movement not found", {"movement_id": movement_id})
+        raise NotFound("movement not found", {"movement_id": req.movement_id})
     if mv.reverses_movement_id is not None:
         raise Conflict(
             "this movement is itself a reversal; post a new movement instead",
@@ -182,16 +222,24 @@ def reverse_movement(
         mv.to_container_id,
         mv.id,
     )
-    if reason:
-        line = replace(line, reason_code=reason[:32])
-    return post(
+    if req.reason:
+        line = replace(line, reason_code=req.reason[:32])
+    posted = post(
         PostingRequest(
             movement_type="reversal",
             lines=(line,),
-            actor_id=actor_id,
-            device_id=device_id,
+            actor_id=req.actor_id,
+            device_id=req.device_id,
             source_type="movement",
             source_id=str(mv.id),
-            idempotency_key=idempotency_key,
         )
     )
+    return posting_answer(posted)
+
+
+REVERSE: Command[Reversal, PostingResult] = Command(
+    name="ledger.reverse",
+    execute=_reverse,
+    present=posting_result,
+    fingerprint=lambda r: fingerprint_of(asdict(r)),
+)

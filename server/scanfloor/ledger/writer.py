@@ -1,7 +1,8 @@
 """The one ledger writer. Nothing else inserts movements or changes balances.
 
 A posting is applied inside the caller's write transaction:
-1. a replayed idempotency key returns the first posting (a different body is refused);
+1. a keyed posting made outside a command runs as the `ledger.post` command (the shared
+   command path replays it or refuses a different body);
 2. each balance key's net change is applied in sorted key order (a fixed lock order, so
    PostgreSQL postings never deadlock each other); a physical balance is decremented only by
    a conditional UPDATE that cannot take it below zero, so the check and the write are one
@@ -20,21 +21,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from ..commands import Command, caller_of, current_command, posting_key
 from ..database import after_commit, in_write_transaction, write_transaction
 from ..errors import (
     AlreadyReversed,
-    IdempotencyMismatch,
     InsufficientStock,
     NotFound,
     ValidationFailed,
 )
 from ..extensions import db
 from ..timeutil import utcnow
+from .balance_sql import change as change_balance
+from .balance_sql import stamp
+from .chain import link
 from .events import PostingCommitted, posting_committed
+from .facts import facts, remember
 from .models import MOVEMENT_TYPES, Movement, Posting
 from .rules import BalanceKey, LineError, PostingRequest, check_line, fingerprint, net_deltas
 from .subscribers import Posted, PostedLine, notify, subscribers
@@ -43,17 +48,8 @@ _KEY_WHERE = (
     "item_id = :item AND location_id = :loc "
     "AND COALESCE(lot_id, 0) = :lot AND COALESCE(container_id, 0) = :cont"
 )
-_TAKE = text(
-    f"UPDATE balances SET quantity = quantity + :delta, updated_at = :now "
-    f"WHERE {_KEY_WHERE} AND quantity + :delta >= 0"
-)
-_ADD = text(
-    "INSERT INTO balances (item_id, location_id, lot_id, container_id, quantity, updated_at) "
-    "VALUES (:item, :loc, :lot_or_null, :cont_or_null, :delta, :now) "
-    "ON CONFLICT (item_id, location_id, COALESCE(lot_id, 0), COALESCE(container_id, 0)) "
-    "DO UPDATE SET quantity = balances.quantity + excluded.quantity, "
-    "updated_at = excluded.updated_at"
-)
+# The balance updates themselves are prepared driver SQL (balance_sql.py); this read only
+# explains a refusal.
 _AVAILABLE = text(f"SELECT quantity FROM balances WHERE {_KEY_WHERE}")
 _ITEMS = text("SELECT id FROM items WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 _LOTS = text("SELECT id, item_id FROM lots WHERE id IN :ids").bindparams(
@@ -68,7 +64,6 @@ _MOVEMENT_IDS = text("SELECT id FROM movements WHERE id IN :ids").bindparams(
 _REVERSED = text(
     "SELECT reverses_movement_id FROM movements WHERE reverses_movement_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
-MAX_KEY = 200
 _LOCATIONS = text("SELECT id, is_virtual FROM locations WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
@@ -76,7 +71,6 @@ _MOVEMENTS = Movement.__table__
 _POSTINGS = Posting.__table__
 _INSERT_MOVEMENTS = _MOVEMENTS.insert().returning(_MOVEMENTS.c.id, sort_by_parameter_order=True)
 _INSERT_POSTING = _POSTINGS.insert().returning(_POSTINGS.c.id)
-_POSTING_BY_KEY = select(_POSTINGS.c.id).where(_POSTINGS.c.idempotency_key == bindparam("key"))
 
 
 @dataclass(frozen=True)
@@ -99,32 +93,35 @@ def _key_params(key: BalanceKey, delta: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _existing(conn: Connection, key: str, fp: str) -> PostingResult:
-    row = conn.execute(
-        select(_POSTINGS.c.id, _POSTINGS.c.fingerprint).where(_POSTINGS.c.idempotency_key == key)
-    ).one()
-    if row.fingerprint != fp:
-        raise IdempotencyMismatch(
-            "this Idempotency-Key was already used for a different posting",
-            {"idempotency_key": key, "posting_id": row.id},
-        )
-    ids = conn.scalars(
-        select(_MOVEMENTS.c.id).where(_MOVEMENTS.c.posting_id == row.id).order_by(_MOVEMENTS.c.id)
-    ).all()
-    return PostingResult(posting_id=row.id, movement_ids=tuple(ids), replayed=True)
-
-
 def _physical(conn: Connection, location_ids: set[int]) -> set[int]:
-    rows = conn.execute(_LOCATIONS, {"ids": sorted(location_ids)}).all()
-    found = {r.id for r in rows}
-    missing = sorted(location_ids - found)
-    if missing:
-        raise NotFound("location not found", {"location_ids": missing})
-    return {r.id for r in rows if not r.is_virtual}
+    """The physical ones among these locations; NotFound if any is unknown. Read only for
+    ids not seen in a committed posting before (facts.py: virtuality never changes)."""
+    known = facts(conn)
+    seen: dict[int, bool] = {}
+    unknown = sorted(location_ids - known.virtual.keys())
+    if unknown:
+        seen = {r.id: bool(r.is_virtual) for r in conn.execute(_LOCATIONS, {"ids": unknown})}
+        missing = sorted(set(unknown) - seen.keys())
+        if missing:
+            raise NotFound("location not found", {"location_ids": missing})
+        remember(known, (), seen)
+    virtual = known.virtual
+    return {i for i in location_ids if not seen.get(i, virtual.get(i))}
 
 
 def post(req: PostingRequest) -> PostingResult:
-    """Apply a posting through the one writer; raises and keeps nothing if any line fails."""
+    """Apply a posting through the one writer; raises and keeps nothing if any line fails.
+
+    A posting with an idempotency key, made outside any command, is itself the `ledger.post`
+    command (commands/): the same key replays the first posting, another body is a 409.
+    Inside a command, the command's own key is what the posting carries."""
+    _check_request(req)
+    if req.idempotency_key is not None and current_command() is None:
+        return LEDGER_POST.run(req, caller=caller_of(req.actor_id), key=req.idempotency_key)
+    return _post(req, fingerprint(req))
+
+
+def _check_request(req: PostingRequest) -> None:
     if req.movement_type not in MOVEMENT_TYPES:
         raise ValidationFailed(
             "unknown movement type",
@@ -137,54 +134,69 @@ def post(req: PostingRequest) -> PostingResult:
             check_line(line)
         except LineError as exc:
             raise ValidationFailed(str(exc), {"line": i}) from exc
-    if req.idempotency_key is not None and not 0 < len(req.idempotency_key) <= MAX_KEY:
-        raise ValidationFailed(
-            f"an idempotency key is 1-{MAX_KEY} characters", {"length": len(req.idempotency_key)}
-        )
-    fp = fingerprint(req)
+
+
+def _post(req: PostingRequest, fp: str) -> PostingResult:
     nested = in_write_transaction()
     try:
         with write_transaction():
             # Core on the session's connection: the ORM's per-statement bookkeeping would
             # cost more than the statements themselves on this path.
-            conn = db.session.connection()
-            if req.idempotency_key is not None:
-                hit = conn.scalar(_POSTING_BY_KEY, {"key": req.idempotency_key})
-                if hit is not None:
-                    return _existing(conn, req.idempotency_key, fp)
-            return _apply(conn, req, fp)
+            return _apply(db.session.connection(), req, fp, posting_key())
     except IntegrityError as exc:
-        # Only a race on PostgreSQL gets here: a concurrent posting under the same key, or a
-        # concurrent reversal of the same movement, committed first. Both checks ran before
-        # the insert, so the database's unique constraints are the backstop.
+        # Only a race on PostgreSQL gets here: a concurrent reversal of the same movement
+        # committed first (its check ran before the insert; the unique constraint is the
+        # backstop). Inside a command the runner retries; alone, name the error here.
         if nested:
-            raise  # the outer transaction is aborted; its owner decides (see api/idempotency)
-        return _after_race(req, fp, exc)
+            raise
+        _name_lost_race(req, exc)
+        raise
 
 
-def _after_race(req: PostingRequest, fp: str, exc: IntegrityError) -> PostingResult:
-    conn = db.session.connection()
-    if (
-        req.idempotency_key is not None
-        and conn.scalar(_POSTING_BY_KEY, {"key": req.idempotency_key}) is not None
-    ):
-        return _existing(conn, req.idempotency_key, fp)
+def _name_lost_race(req: PostingRequest, exc: IntegrityError) -> None:
     reverses = [ln.reverses_movement_id for ln in req.lines if ln.reverses_movement_id]
-    done = conn.execute(_REVERSED, {"ids": reverses}).scalars().all() if reverses else []
+    if not reverses:
+        return
+    done = db.session.connection().execute(_REVERSED, {"ids": reverses}).scalars().all()
+    db.session.commit()
     if done:
         raise AlreadyReversed(
             "a movement can be reversed once only", {"movement_ids": sorted(done)}
         ) from exc
-    raise exc
+
+
+def posting_answer(result: PostingResult) -> dict[str, Any]:
+    """A posting as a command keeps it (commands/): ids only, the rest is in the ledger."""
+    return {"posting_id": result.posting_id, "movement_ids": list(result.movement_ids)}
+
+
+def posting_result(_payload: object, answer: dict[str, Any], replayed: bool) -> PostingResult:
+    """A kept posting answer back to a result (a command's `present`)."""
+    return PostingResult(
+        posting_id=int(answer["posting_id"]),
+        movement_ids=tuple(int(i) for i in answer["movement_ids"]),
+        replayed=replayed,
+    )
+
+
+LEDGER_POST: Command[PostingRequest, PostingResult] = Command(
+    name="ledger.post",
+    execute=lambda req: posting_answer(_post(req, fingerprint(req))),
+    present=posting_result,
+    fingerprint=fingerprint,
+)
 
 
 def _check_references(conn: Connection, req: PostingRequest) -> None:
     """Unknown items, lots, containers or movements are a clear NotFound, not a raw FK error;
     a movement already reversed is refused before anything is written."""
-    items = {ln.item_id for ln in req.lines}
-    found = set(conn.execute(_ITEMS, {"ids": sorted(items)}).scalars())
-    if items - found:
-        raise NotFound("item not found", {"item_ids": sorted(items - found)})
+    cached = facts(conn)
+    items = {ln.item_id for ln in req.lines} - cached.items
+    if items:  # only items no committed posting has named yet (facts.py)
+        found = set(conn.execute(_ITEMS, {"ids": sorted(items)}).scalars())
+        if items - found:
+            raise NotFound("item not found", {"item_ids": sorted(items - found)})
+        remember(cached, found, {})
     lots = {(ln.lot_id, ln.item_id) for ln in req.lines if ln.lot_id is not None}
     if lots:
         rows = conn.execute(_LOTS, {"ids": sorted(lot for lot, _ in lots)}).all()
@@ -215,7 +227,7 @@ def _announce(event: PostingCommitted) -> None:
     posting_committed.send(None, event=event)
 
 
-def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
+def _apply(conn: Connection, req: PostingRequest, fp: str, key: str | None) -> PostingResult:
     now = utcnow()
     occurred = req.occurred_at or now
     locs = {ln.from_location_id for ln in req.lines} | {ln.to_location_id for ln in req.lines}
@@ -224,7 +236,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
     posting_id = conn.execute(
         _INSERT_POSTING,
         {
-            "idempotency_key": req.idempotency_key,
+            "idempotency_key": key,
             "fingerprint": fp,
             "movement_type": req.movement_type,
             "actor_id": req.actor_id,
@@ -235,24 +247,23 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
         },
     ).scalar_one()
 
-    for key, delta in net_deltas(req.lines):
-        params = _key_params(key, delta, now)
-        if delta < 0 and key.location_id in physical:
-            if conn.execute(_TAKE, params).rowcount != 1:
-                available = conn.scalar(_AVAILABLE, params) or 0
-                raise InsufficientStock(
-                    "not enough stock at the source location",
-                    {
-                        "item_id": key.item_id,
-                        "location_id": key.location_id,
-                        "lot_id": key.lot_id or None,
-                        "container_id": key.container_id or None,
-                        "requested": -delta,
-                        "available": int(available),
-                    },
-                )
-        else:
-            conn.execute(_ADD, params)
+    at = stamp(conn, now)
+    # `bkey`, not `key`: `key` is the posting's idempotency key, used for the movements below.
+    for bkey, delta in net_deltas(req.lines):
+        take = delta < 0 and bkey.location_id in physical
+        if not change_balance(conn, bkey, delta, at, take):
+            available = conn.scalar(_AVAILABLE, _key_params(bkey, delta, now)) or 0
+            raise InsufficientStock(
+                "not enough stock at the source location",
+                {
+                    "item_id": bkey.item_id,
+                    "location_id": bkey.location_id,
+                    "lot_id": bkey.lot_id or None,
+                    "container_id": bkey.container_id or None,
+                    "requested": -delta,
+                    "available": int(available),
+                },
+            )
 
     rows = [
         {
@@ -270,9 +281,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
             "device_id": req.device_id,
             "source_type": req.source_type,
             "source_id": req.source_id,
-            "idempotency_key": (
-                None if req.idempotency_key is None else f"{req.idempotency_key}#{i + 1}"
-            ),
+            "idempotency_key": None if key is None else f"{key}#{i + 1}",
             "unit_cost": ln.unit_cost,
             "reverses_movement_id": ln.reverses_movement_id,
             "occurred_at": occurred,
@@ -280,6 +289,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str) -> PostingResult:
         }
         for i, ln in enumerate(req.lines)
     ]
+    link(conn, rows)  # ids and hash chain, under the chain head's lock (ledger/chain.py)
     ids = tuple(conn.execute(_INSERT_MOVEMENTS, rows).scalars().all())
     if subscribers():
         notify(conn, _posted(req, posting_id, ids, occurred, now))

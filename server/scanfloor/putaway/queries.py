@@ -80,10 +80,17 @@ _HOLDS = text(
     "AND b.item_id IN :items AND b.quantity <> 0"
 ).bindparams(bindparam("items", expanding=True))
 
+# One read gives both what a bin holds and its total: zero rows add nothing to the sum.
 _BIN_HOLDS = text(
-    "SELECT DISTINCT item_id, lot_id FROM balances WHERE location_id = :loc AND quantity <> 0"
+    "SELECT item_id, lot_id, quantity FROM balances WHERE location_id = :loc AND quantity <> 0"
 )
-_BIN_TOTAL = text("SELECT COALESCE(SUM(quantity), 0) FROM balances WHERE location_id = :loc")
+_PLACE_SQL = (
+    "SELECT l.id, l.code, l.level, l.type, l.warehouse_id, l.parent_id, "
+    "p.level AS parent_level, l.is_virtual, l.active, l.walk_sequence, l.capacity "
+    "FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE l.id = :id"
+)
+_PLACE = text(_PLACE_SQL)
+_PLACE_LOCKED_PG = text(_PLACE_SQL + " FOR NO KEY UPDATE OF l")
 
 
 @dataclass(frozen=True)
@@ -177,20 +184,9 @@ def place(location_id: int, *, lock: bool = False) -> PlaceRow | None:
     """A location with its zone. lock=True holds the row (PostgreSQL: FOR NO KEY UPDATE, which
     leaves foreign-key checks of other postings free) until the transaction ends, so two
     putaways into one bin check its capacity one after the other."""
-    lock_sql = " FOR NO KEY UPDATE OF l" if lock and db.engine.dialect.name != "sqlite" else ""
-    row = (
-        db.session.connection()
-        .execute(
-            text(
-                "SELECT l.id, l.code, l.level, l.type, l.warehouse_id, l.parent_id, "
-                "p.level AS parent_level, l.is_virtual, l.active, l.walk_sequence, l.capacity "
-                "FROM locations l LEFT JOIN locations p ON p.id = l.parent_id "
-                f"WHERE l.id = :id{lock_sql}"
-            ),
-            {"id": location_id},
-        )
-        .first()
-    )
+    conn = db.session.connection()
+    statement = _PLACE_LOCKED_PG if lock and conn.dialect.name != "sqlite" else _PLACE
+    row = conn.execute(statement, {"id": location_id}).first()
     if row is None:
         return None
     return PlaceRow(
@@ -218,7 +214,7 @@ def as_candidate(p: PlaceRow) -> BinCandidate:
         type=p.type,
         walk_sequence=p.walk_sequence,
         capacity=p.capacity,
-        on_hand_total=int(conn.scalar(_BIN_TOTAL, {"loc": p.id}) or 0),
+        on_hand_total=sum(int(r.quantity) for r in held),
         holds=frozenset((r.item_id, r.lot_id) for r in held),
     )
 

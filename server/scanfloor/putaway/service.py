@@ -3,32 +3,27 @@
 One transaction: the task is re-read (the server decides, whatever the scanner cached), the
 bin row is held so two putaways into one bin check its capacity in turn, the movement posts
 through the one writer, and a container's location follows its stock. Any refusal rolls it
-all back, so the ledger is unchanged.
+all back, so the ledger is unchanged. Confirming is the `putaway.confirm` command
+(commands/): a replayed scan answers as the first did and posts nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from typing import Any
 
 from ..catalog.containers_service import follow_stock
-from ..catalog.models import Location
 from ..catalog.resolve import resolve_barcode
-from ..database import in_write_transaction, write_transaction
+from ..commands import Command, caller_of
+from ..commands.rules import fingerprint_of
 from ..errors import (
     BinFull,
-    IdempotencyMismatch,
     NotALocation,
     OverrideReasonRequired,
-    TaskStale,
     UnknownBarcode,
     ValidationFailed,
     WrongLocation,
 )
-from ..extensions import db
-from ..ledger.models import Movement, Posting
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
 from . import queries
@@ -157,54 +152,56 @@ def _remaining(task_id: str) -> int:
     return sum(ln.quantity for ln in lines if (ln.container_id is None) == (kind == LOOSE))
 
 
-def _replayed(key: str, scan: PutawayScan, target: Ref) -> ConfirmResult | None:
-    """The first answer for a key already posted; None if the key is new."""
-    posting = db.session.execute(
-        select(Posting.id, Posting.source_type, Posting.source_id).where(
-            Posting.idempotency_key == key
-        )
-    ).first()
-    if posting is None:
-        return None
-    moves = db.session.execute(
-        select(Movement.id, Movement.to_location_id, Movement.quantity, Movement.reason_code)
-        .where(Movement.posting_id == posting.id)
-        .order_by(Movement.id)
-    ).all()
-    quantity = sum(m.quantity for m in moves)
-    same = (
-        posting.source_type == SOURCE_TYPE
-        and posting.source_id == scan.task_id
-        and bool(moves)
-        and moves[0].to_location_id == target.id
-        and (scan.quantity is None or scan.quantity == quantity)
-    )
-    if not same:
-        raise IdempotencyMismatch(
-            "this key was already used for a different posting",
-            {"idempotency_key": key, "posting_id": posting.id},
-        )
-    code = db.session.scalar(select(Location.code).where(Location.id == target.id))
-    return ConfirmResult(
-        posting_id=posting.id,
-        movement_ids=tuple(m.id for m in moves),
-        task_id=scan.task_id,
-        to_location=Ref(target.id, code or target.code),
-        quantity=quantity,
-        overridden=moves[0].reason_code is not None,
-        reason_code=moves[0].reason_code,
-        remaining_quantity=_remaining(scan.task_id),
-        replayed=True,
-    )
+@dataclass(frozen=True)
+class PutawayRequest:
+    scan: PutawayScan
+    target: Ref
+    actor_id: int | None
+    device_id: str | None
 
 
-def _confirm(
+def confirm_putaway(
     scan: PutawayScan,
-    target: Ref,
+    *,
     actor_id: int | None,
-    device_id: str | None,
-    key: str | None,
+    device_id: str | None = None,
+    idempotency_key: str | None = None,
 ) -> ConfirmResult:
+    """Put a task's stock into the scanned bin: one posting, dock -> bin (a container whole)."""
+    # Resolved before the write transaction starts: it holds the write lock.
+    target = _scanned_location(scan.to_location)
+    req = PutawayRequest(scan, target, actor_id, device_id)
+    return CONFIRM.run(req, caller=caller_of(actor_id), key=idempotency_key)
+
+
+def _fingerprint(req: PutawayRequest) -> str:
+    return fingerprint_of(
+        {
+            "task_id": req.scan.task_id,
+            "to_location_id": req.target.id,
+            "quantity": req.scan.quantity,
+            "override_reason": _reason(req.scan.override_reason),
+        }
+    )
+
+
+def _present(req: PutawayRequest, answer: dict[str, Any], replayed: bool) -> ConfirmResult:
+    # The remaining quantity is today's, for a replay too: the worker acts on it next.
+    return ConfirmResult(
+        posting_id=int(answer["posting_id"]),
+        movement_ids=tuple(int(m) for m in answer["movement_ids"]),
+        task_id=answer["task_id"],
+        to_location=Ref(int(answer["to_location"]["id"]), answer["to_location"]["code"]),
+        quantity=int(answer["quantity"]),
+        overridden=bool(answer["overridden"]),
+        reason_code=answer["reason_code"],
+        remaining_quantity=_remaining(answer["task_id"]),
+        replayed=replayed,
+    )
+
+
+def _confirm(req: PutawayRequest) -> dict[str, Any]:
+    scan, target = req.scan, req.target
     task = load_task(scan.task_id)
     place = queries.place(target.id, lock=True)
     if place is None:  # resolved a moment ago; deleted meanwhile
@@ -213,21 +210,24 @@ def _confirm(
     quantity = _quantity(task, scan.quantity)
     reason = _reason(scan.override_reason)
     before = queries.as_candidate(place)
-    suggested = suggestion_for(task)
-    followed = suggested is not None and suggested.bin_id == place.id
-    if not followed and scan.suggested_location_id == place.id:
-        followed = bin_meets_rules(before, load_of(task))
+    # The bin the scanner showed, still meeting the rules, is followed whatever the live
+    # suggestion says now; only otherwise is the suggestion (4 reads, the costly part of a
+    # confirm) worked out, to tell a followed suggestion from an override.
+    suggested = None
+    followed = scan.suggested_location_id == place.id and bin_meets_rules(before, load_of(task))
+    if not followed:
+        suggested = suggestion_for(task)
+        followed = suggested is not None and suggested.bin_id == place.id
     reason_code = None if followed else reason
     # The writer first: asking for more than is on the dock is its refusal to make.
     result = post(
         PostingRequest(
             movement_type="putaway",
             lines=tuple(_lines(task, place.id, quantity, reason_code)),
-            actor_id=actor_id,
-            device_id=device_id,
+            actor_id=req.actor_id,
+            device_id=req.device_id,
             source_type=SOURCE_TYPE,
             source_id=task.id,
-            idempotency_key=key,
         )
     )
     if place.capacity is not None and before.on_hand_total + quantity > place.capacity:
@@ -253,51 +253,17 @@ def _confirm(
         )
     if task.kind == LPN and task.container is not None:
         follow_stock(task.container.id, place.id)
-    return ConfirmResult(
-        posting_id=result.posting_id,
-        movement_ids=result.movement_ids,
-        task_id=task.id,
-        to_location=Ref(place.id, place.code),
-        quantity=quantity,
-        overridden=not followed,
-        reason_code=reason_code,
-        remaining_quantity=_remaining(task.id),
-        replayed=result.replayed,
-    )
+    return {
+        "posting_id": result.posting_id,
+        "movement_ids": list(result.movement_ids),
+        "task_id": task.id,
+        "to_location": {"id": place.id, "code": place.code},
+        "quantity": quantity,
+        "overridden": not followed,
+        "reason_code": reason_code,
+    }
 
 
-def confirm_putaway(
-    scan: PutawayScan,
-    *,
-    actor_id: int | None,
-    device_id: str | None = None,
-    idempotency_key: str | None = None,
-) -> ConfirmResult:
-    """Put a task's stock into the scanned bin: one posting, dock -> bin (a container whole)."""
-    target = _scanned_location(scan.to_location)
-    nested = in_write_transaction()
-    try:
-        with write_transaction():
-            if idempotency_key is not None:
-                done = _replayed(idempotency_key, scan, target)
-                if done is not None:
-                    return done
-            try:
-                return _confirm(scan, target, actor_id, device_id, idempotency_key)
-            except TaskStale:
-                # PostgreSQL: the same scan, sent twice at once, may have committed between
-                # the look-up above and reading the task. Raised before anything is written,
-                # so a posting found now is the other request's: answer as it did.
-                done = None if idempotency_key is None else _replayed(idempotency_key, scan, target)
-                if done is None:
-                    raise
-                return done
-    except IntegrityError:
-        # PostgreSQL: a request under the same key committed first. Inside @idempotent the
-        # outer transaction is aborted and the decorator answers; here, answer as it did.
-        if nested or idempotency_key is None:
-            raise
-        done = _replayed(idempotency_key, scan, target)
-        if done is None:
-            raise
-        return done
+CONFIRM: Command[PutawayRequest, ConfirmResult] = Command(
+    name="putaway.confirm", execute=_confirm, present=_present, fingerprint=_fingerprint
+)

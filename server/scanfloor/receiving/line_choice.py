@@ -10,8 +10,8 @@ from sqlalchemy.engine import Connection, Row
 from ..catalog.models import Item
 from ..catalog.resolve import Resolution, resolve_barcode
 from ..errors import NotAnItem, NotFound, UnexpectedItem, UnknownBarcode, ValidationFailed
+from ..purchasing.models import PurchaseOrderLine
 from .confirmation import Confirmation
-from .models import PurchaseOrderLine
 
 _LINES = PurchaseOrderLine.__table__
 LINE_COLUMNS = (
@@ -24,7 +24,15 @@ LINE_COLUMNS = (
     _LINES.c.damaged,
     _LINES.c.unit_cost,
 )
-_LINES_OF_PO = select(*LINE_COLUMNS).where(_LINES.c.po_id == bindparam("po_id"))
+_ITEMS = Item.__table__
+# The PO's lines with what the confirmation needs of each line's item, in one read. The
+# caller holds the PO's row lock, and every writer of a PO's lines takes it first, so these
+# rows stay as read until the transaction ends (no second, locking read of the line).
+_LINES_OF_PO = (
+    select(*LINE_COLUMNS, _ITEMS.c.tracking, _ITEMS.c.expiry_tracked)
+    .join_from(_LINES, _ITEMS, _ITEMS.c.id == _LINES.c.item_id)
+    .where(_LINES.c.po_id == bindparam("po_id"))
+)
 ITEM = select(Item.id, Item.sku, Item.tracking, Item.expiry_tracked, Item.active).where(
     Item.id == bindparam("item_id")
 )
@@ -46,9 +54,10 @@ def scan_item(raw: str) -> Resolution:
 
 def pick_line(
     conn: Connection, po: Row[Any], conf: Confirmation, scanned: Resolution | None
-) -> int:
+) -> tuple[Row[Any], list[Row[Any]]]:
     """The PO line this confirmation is for: named, or the first line of the scanned item
-    that is still open (else its first line)."""
+    that is still open (else its first line); and all the PO's lines (LINE_COLUMNS plus the
+    item's tracking and expiry_tracked), from which the PO's state after the receipt follows."""
     item_id = conf.item_id
     if scanned is not None and scanned.item is not None:
         if item_id is not None and item_id != scanned.item["id"]:
@@ -57,7 +66,7 @@ def pick_line(
                 {"item_id": item_id, "barcode_item_id": scanned.item["id"]},
             )
         item_id = scanned.item["id"]
-    lines = conn.execute(_LINES_OF_PO, {"po_id": po.id}).all()
+    lines: list[Row[Any]] = list(conn.execute(_LINES_OF_PO, {"po_id": po.id}))
     if conf.line_id is not None:
         named = next((ln for ln in lines if ln.id == conf.line_id), None)
         if named is None:
@@ -66,14 +75,14 @@ def pick_line(
             )
         if item_id is not None and named.item_id != item_id:
             raise _unexpected(conn, po, item_id, line_id=named.id)
-        return int(named.id)
+        return named, lines
     if item_id is None:
         raise ValidationFailed("give line_id, barcode or item_id", {"field": "line_id"})
     candidates = sorted((ln for ln in lines if ln.item_id == item_id), key=lambda ln: ln.line_no)
     if not candidates:
         raise _unexpected(conn, po, item_id)
     open_lines = [ln for ln in candidates if ln.received < ln.ordered]
-    return int((open_lines or candidates)[0].id)
+    return (open_lines or candidates)[0], lines
 
 
 def _unexpected(

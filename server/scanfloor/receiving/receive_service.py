@@ -6,12 +6,13 @@ one ledger writer, update the line's totals and the PO's state, and write the re
 Any refusal raises and leaves nothing behind. Column selects and Core statements throughout:
 ORM objects would cost more than the statements on this path.
 
-A confirmation's key (Idempotency-Key, or the scan's client_scan_id) is kept on its receipt
-line with the answer given, so a replay answers the same and posts nothing.
+Receiving is the `receiving.receive` command (commands/): a confirmation's key
+(Idempotency-Key, or the scan's client_scan_id) replays the first answer and posts nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -19,45 +20,46 @@ from sqlalchemy.engine import Connection, Row
 
 from ..catalog.models import Location
 from ..catalog.resolve import Resolution
-from ..database import write_transaction
+from ..commands import Command, caller_of
 from ..errors import (
     ApprovalRefused,
     ExpiryRequired,
-    IdempotencyMismatch,
     LotRequired,
     NotFound,
     NotReceivable,
     OverReceipt,
     ReceiveLocationRefused,
     ValidationFailed,
+    rule_failed,
 )
 from ..extensions import db
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
+from ..purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
+from ..purchasing.rules import may_see_expected
 from ..timeutil import utcnow
 from .confirmation import Approver, Confirmation, as_answer, fingerprint, mask
 from .destinations import Destination, destination, lot_for, quarantine_for
-from .line_choice import ITEM, LINE_COLUMNS, pick_line, scan_item
-from .models import PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine, Supplier
+from .line_choice import pick_line, scan_item
+from .models import Receipt, ReceiptLine
 from .rules import (
     ReceivingRuleError,
     ScanWarning,
     check_lot_and_expiry,
     check_receivable,
     may_approve,
-    may_see_expected,
     over_receipt,
     split_damaged,
     state_after_receipt,
     variance,
 )
-from .suppliers_service import rule_failed
 
 _PO = PurchaseOrder.__table__
 _LINES = PurchaseOrderLine.__table__
 _RECEIPTS = Receipt.__table__
 _RLINES = ReceiptLine.__table__
 
+_VENDOR = select(Location.id).where(Location.code == "VENDOR")
 _LOCK_PO = (
     select(
         _PO.c.id,
@@ -65,15 +67,12 @@ _LOCK_PO = (
         _PO.c.state,
         _PO.c.blind_receipt,
         Supplier.over_receipt_tolerance_pct.label("tolerance"),
+        # The Vendor location every receipt posts from, in the same round trip.
+        _VENDOR.scalar_subquery().label("vendor_id"),
     )
     .join(Supplier, Supplier.id == _PO.c.supplier_id)
     .where(_PO.c.id == bindparam("po_id"))
     .with_for_update(of=_PO)
-)
-_LOCK_LINE = select(*LINE_COLUMNS).where(_LINES.c.id == bindparam("line_id")).with_for_update()
-_VENDOR = select(Location.id).where(Location.code == "VENDOR")
-_BY_KEY = select(_RLINES.c.id, _RLINES.c.fingerprint, _RLINES.c.answer, _RLINES.c.receipt_id).where(
-    _RLINES.c.idempotency_key == bindparam("key")
 )
 _ADD_TO_LINE = (
     update(_LINES)
@@ -83,18 +82,18 @@ _ADD_TO_LINE = (
         damaged=_LINES.c.damaged + bindparam("damaged_quantity"),
     )
 )
-_TOTALS = select(_LINES.c.ordered, _LINES.c.received).where(_LINES.c.po_id == bindparam("po_id"))
 _SET_STATE = update(_PO).where(_PO.c.id == bindparam("po_id")).values(state=bindparam("state"))
-_OPEN_RECEIPT = select(_RECEIPTS.c.id).where(
-    _RECEIPTS.c.po_id == bindparam("po_id"),
-    _RECEIPTS.c.actor_id.is_not_distinct_from(bindparam("actor_id")),
-    _RECEIPTS.c.device_id.is_not_distinct_from(bindparam("device_id")),
-    _RECEIPTS.c.business_date == bindparam("business_date"),
-)
-_TOUCH_RECEIPT = (
+# Today's receipt of this PO by this worker and device, touched and found in one statement.
+_TOUCH_OPEN_RECEIPT = (
     update(_RECEIPTS)
-    .where(_RECEIPTS.c.id == bindparam("receipt_id"))
+    .where(
+        _RECEIPTS.c.po_id == bindparam("b_po_id"),
+        _RECEIPTS.c.actor_id.is_not_distinct_from(bindparam("b_actor_id")),
+        _RECEIPTS.c.device_id.is_not_distinct_from(bindparam("b_device_id")),
+        _RECEIPTS.c.business_date == bindparam("b_business_date"),
+    )
     .values(last_at=bindparam("now"))
+    .returning(_RECEIPTS.c.id)
 )
 _NEW_RECEIPT = insert(_RECEIPTS).returning(_RECEIPTS.c.id)
 _NEW_LINE = insert(_RLINES).returning(_RLINES.c.id)
@@ -118,13 +117,24 @@ def _receipt_id(conn: Connection, po_id: int, actor_id: int | None, device_id: s
         "device_id": device_id,
         "business_date": now.date(),
     }
-    found = conn.scalar(_OPEN_RECEIPT, params)
+    found = conn.execute(
+        _TOUCH_OPEN_RECEIPT, {"b_" + k: v for k, v in params.items()} | {"now": now}
+    ).scalar()
     if found is not None:
-        conn.execute(_TOUCH_RECEIPT, {"receipt_id": found, "now": now})
         return int(found)
     return int(
         conn.execute(_NEW_RECEIPT, [{**params, "started_at": now, "last_at": now}]).scalar_one()
     )
+
+
+@dataclass(frozen=True)
+class ReceiveRequest:
+    po_id: int
+    conf: Confirmation
+    actor_id: int | None
+    role: str
+    approver: Approver | None
+    scanned: Resolution | None
 
 
 def receive(
@@ -138,45 +148,51 @@ def receive(
 ) -> dict[str, Any]:
     """Receive one confirmation against a PO (see the module docstring); the answer holds the
     receipt line, the PO line's totals, the PO's state and any warnings."""
+    # Barcodes are parsed before the write transaction starts: it holds the write lock.
     scanned = scan_item(conf.barcode) if conf.barcode else None
-    fp = fingerprint(po_id, conf, actor_id)
-    with write_transaction():
-        conn = db.session.connection()
-        po = conn.execute(_LOCK_PO, {"po_id": po_id}).first()
-        if po is None:
-            raise NotFound("purchase order not found", {"po_id": po_id})
-        if key is not None:
-            done = conn.execute(_BY_KEY, {"key": key}).first()
-            if done is not None:
-                if done.fingerprint != fp:
-                    raise IdempotencyMismatch(
-                        "this scan id was already used for a different confirmation",
-                        {"idempotency_key": key, "receipt_line_id": done.id},
-                    )
-                return mask(as_answer(done.answer, done.id), po.blind_receipt, role)
-        try:
-            check_receivable(po.state)
-        except ReceivingRuleError as exc:
-            raise _rule(exc) from exc
-        line_id = pick_line(conn, po, conf, scanned)
-        answer = _confirm(conn, po, line_id, conf, scanned, actor_id, role, key, approver, fp)
-        return mask(answer, po.blind_receipt, role)
+    req = ReceiveRequest(po_id, conf, actor_id, role, approver, scanned)
+    return RECEIVE.run(req, caller=caller_of(actor_id), key=key)
+
+
+def _execute(req: ReceiveRequest) -> dict[str, Any]:
+    conn = db.session.connection()
+    po = conn.execute(_LOCK_PO, {"po_id": req.po_id}).first()
+    if po is None:
+        raise NotFound("purchase order not found", {"po_id": req.po_id})
+    try:
+        check_receivable(po.state)
+    except ReceivingRuleError as exc:
+        raise _rule(exc) from exc
+    line, lines = pick_line(conn, po, req.conf, req.scanned)
+    return _confirm(
+        conn, po, line, lines, req.conf, req.scanned, req.actor_id, req.role, req.approver
+    )
+
+
+def _present(req: ReceiveRequest, answer: dict[str, Any], _replayed: bool) -> dict[str, Any]:
+    stored = {k: v for k, v in answer.items() if k not in ("receipt_line_id", "blind_receipt")}
+    return mask(as_answer(stored, answer["receipt_line_id"]), answer["blind_receipt"], req.role)
+
+
+RECEIVE: Command[ReceiveRequest, dict[str, Any]] = Command(
+    name="receiving.receive",
+    execute=_execute,
+    present=_present,
+    fingerprint=lambda r: fingerprint(r.po_id, r.conf, r.actor_id),
+)
 
 
 def _confirm(
     conn: Connection,
     po: Row[Any],
-    line_id: int,
+    line: Row[Any],
+    lines: list[Row[Any]],
     conf: Confirmation,
     scanned: Resolution | None,
     actor_id: int | None,
     role: str,
-    key: str | None,
     approver: Approver | None,
-    fp: str,
 ) -> dict[str, Any]:
-    line = conn.execute(_LOCK_LINE, {"line_id": line_id}).one()
-    item = conn.execute(ITEM, {"item_id": line.item_id}).one()
     quantity = (
         conf.quantity if conf.quantity is not None else (scanned.quantity if scanned else None)
     )
@@ -187,8 +203,8 @@ def _confirm(
     try:
         good, damaged = split_damaged(quantity, conf.damaged_quantity, conf.damage_reason)
         warnings = check_lot_and_expiry(
-            tracking=item.tracking,
-            expiry_tracked=item.expiry_tracked,
+            tracking=line.tracking,
+            expiry_tracked=line.expiry_tracked,
             lot_code=lot_code,
             expiry=expiry,
             today=utcnow().date(),
@@ -222,18 +238,18 @@ def _confirm(
             ScanWarning("over_receipt_approved", f"over-receipt approved by {approver.username}")
         )
     lot_id = None
-    if item.tracking == "lot" and lot_code:
-        lot_id, lot_code, lot_warnings = lot_for(item.id, lot_code, expiry)
+    if line.tracking == "lot" and lot_code:
+        lot_id, lot_code, lot_warnings = lot_for(line.item_id, lot_code, expiry)
         warnings.extend(lot_warnings)
-    elif item.tracking != "lot":
+    elif line.tracking != "lot":
         lot_code = None
     quarantine = quarantine_for(conn, dest) if damaged else None
-    vendor = int(conn.execute(_VENDOR).scalar_one())
+    vendor = int(po.vendor_id)
     moves = []
     if good:
         moves.append(
             MovementLine(
-                item_id=item.id,
+                item_id=line.item_id,
                 quantity=good,
                 from_location_id=vendor,
                 to_location_id=dest.location_id,
@@ -245,7 +261,7 @@ def _confirm(
     if quarantine is not None:
         moves.append(
             MovementLine(
-                item_id=item.id,
+                item_id=line.item_id,
                 quantity=damaged,
                 from_location_id=vendor,
                 to_location_id=quarantine,
@@ -262,14 +278,14 @@ def _confirm(
             device_id=conf.device_id,
             source_type="purchase_order",
             source_id=str(po.id),
-            idempotency_key=key,
         )
     )
     conn.execute(
         _ADD_TO_LINE, {"line_id": line.id, "quantity": quantity, "damaged_quantity": damaged}
     )
+    # The lines as read under the PO's lock, with this receipt added: no re-read.
     state = state_after_receipt(
-        (r.ordered, r.received) for r in conn.execute(_TOTALS, {"po_id": po.id})
+        (r.ordered, r.received + (quantity if r.id == line.id else 0)) for r in lines
     )
     if state != po.state:
         conn.execute(_SET_STATE, {"po_id": po.id, "state": state})
@@ -309,7 +325,7 @@ def _confirm(
             {
                 "receipt_id": receipt_id,
                 "po_line_id": line.id,
-                "item_id": item.id,
+                "item_id": line.item_id,
                 "quantity": quantity,
                 "damaged_quantity": damaged,
                 "damage_reason": rl["damage_reason"],
@@ -321,11 +337,8 @@ def _confirm(
                 "container_id": dest.container_id,
                 "approved_by": approved_by,
                 "posting_id": posted.posting_id,
-                "idempotency_key": key,
-                "fingerprint": fp,
-                "answer": stored,
                 "created_at": utcnow(),
             }
         ],
     ).scalar_one()
-    return as_answer(stored, receipt_line_id)
+    return {**stored, "receipt_line_id": receipt_line_id, "blind_receipt": po.blind_receipt}
