@@ -125,6 +125,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         server.drop(name)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, on each backend: for migration tests that start
+    from an older revision."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = f"sf_empty_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    server._exec(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.url_for(name)
+    finally:
+        server.drop(name)
+
+
 @pytest.fixture
 def app(db_url: str) -> Iterator[Any]:
     application = create_app(Settings(mode="test", database_url=db_url))

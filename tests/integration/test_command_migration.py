@@ -4,14 +4,10 @@ integration replaying a key across the upgrade gets the answer it would have got
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -21,21 +17,6 @@ from scanfloor.extensions import db
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 T0 = datetime(2026, 11, 30, 12, 0, 0)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    server = request.getfixturevalue("pg_server")
-    name = f"sf_cmd_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with server.admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.url_for(name)
-    finally:
-        server.drop(name)
 
 
 def _t(name: str, *cols: str, **typed: Any) -> sa.TableClause:

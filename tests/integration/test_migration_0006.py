@@ -3,12 +3,8 @@ the upgrade `ledger verify` finds nothing, and the writer extends the chain from
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -19,21 +15,6 @@ from scanfloor.ledger.verify import verify_ledger
 from tests.ledger_helpers import location_id, move
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all, on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    server: Any = request.getfixturevalue("pg_server")
-    name = f"sf_mig_{uuid.uuid4().hex[:8]}"
-    server._exec(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.url_for(name)
-    finally:
-        server.drop(name)
 
 
 def _old_ledger() -> list[int]:

@@ -4,14 +4,10 @@ its topic named the new way, delivered if it was, and the delivery log comes alo
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -24,22 +20,6 @@ from scanfloor.outbox.service import enqueue
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 T0 = datetime(2026, 11, 30, 12, 0, 0)
 T1 = datetime(2026, 11, 30, 12, 0, 5)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database (no tables), on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    server = request.getfixturevalue("pg_server")
-    name = f"sf_mig_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with server.admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.url_for(name)
-    finally:
-        server.drop(name)
 
 
 def _table(name: str, *cols: str, **typed: Any) -> sa.TableClause:

@@ -81,8 +81,11 @@ def link_hash(previous: str, row: Mapping[Any, Any]) -> str:
 
 
 # Chain extension is serialised on purpose: one row lock on ledger_chain, held to commit,
-# gives the chain a total order equal to id order. The lock is taken right before the
-# movements are inserted, after the balance updates, to keep its hold time short.
+# gives the chain a total order equal to id order. The writer takes it (`hold`) before any
+# balance row, so the lock order is always chain head -> balances (sorted) -> what
+# subscribers lock: a transaction that posts twice can then never deadlock with another
+# posting, at the cost of also serialising the balance updates (a few statements).
+_PG_HOLD = text("SELECT 1 FROM ledger_chain WHERE id = 1 FOR UPDATE")
 _PG_HEAD = text(
     "UPDATE ledger_chain SET last_movement_id = last_movement_id WHERE id = 1 "
     "RETURNING last_hash, "
@@ -97,6 +100,13 @@ _SQLITE_HEAD = text(
 _SET_HEAD = text(
     "UPDATE ledger_chain SET last_movement_id = :id, last_hash = :hash WHERE id = 1"
 ).bindparams(bindparam("id"), bindparam("hash"))
+
+
+def hold(conn: Connection) -> None:
+    """Take the chain head's lock now (PostgreSQL; a no-op when this transaction has it, and
+    on SQLite, whose write transaction already excludes every other writer)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_PG_HOLD)
 
 
 def link(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

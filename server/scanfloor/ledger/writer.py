@@ -37,7 +37,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .balance_sql import change as change_balance
 from .balance_sql import stamp
-from .chain import link
+from .chain import hold, link
 from .events import PostingCommitted, posting_committed
 from .facts import facts, remember
 from .models import MOVEMENT_TYPES, Movement, Posting
@@ -247,6 +247,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str, key: str | None) -> P
         },
     ).scalar_one()
 
+    hold(conn)  # the chain head first, then balances: one lock order (ledger/chain.py)
     at = stamp(conn, now)
     # `bkey`, not `key`: `key` is the posting's idempotency key, used for the movements below.
     for bkey, delta in net_deltas(req.lines):

@@ -158,6 +158,20 @@
     return td;
   }
 
+  // A listing section is `<prefix>-table`, `<prefix>-empty` and `<prefix>-denied`: show the
+  // table or the "nothing here" line for `count` rows, or say the role may not see it.
+  function showRows(prefix, count) {
+    $(prefix + "-denied").hidden = true;
+    $(prefix + "-empty").hidden = count > 0;
+    $(prefix + "-table").hidden = count === 0;
+  }
+
+  function showDenied(prefix) {
+    $(prefix + "-denied").hidden = false;
+    $(prefix + "-empty").hidden = true;
+    $(prefix + "-table").hidden = true;
+  }
+
   function formatQty(n) {
     return typeof n === "number" ? n.toLocaleString() : "";
   }
@@ -366,6 +380,8 @@
     busy: busy,
     cell: cell,
     clearBody: clearBody,
+    showRows: showRows,
+    showDenied: showDenied,
     formatQty: formatQty,
     formatTime: formatTime
   };

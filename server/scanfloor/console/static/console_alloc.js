@@ -267,15 +267,11 @@
       C.cell(tr, d.delivered ? "yes" : "not yet");
       tbody.appendChild(tr);
     });
-    $("deliveries-denied").hidden = true;
-    $("deliveries-empty").hidden = rows.length > 0;
-    $("deliveries-table").hidden = rows.length === 0;
+    C.showRows("deliveries", rows.length);
   }
 
   function deliveriesDenied() {
-    $("deliveries-denied").hidden = false;
-    $("deliveries-empty").hidden = true;
-    $("deliveries-table").hidden = true;
+    C.showDenied("deliveries");
   }
 
   function loadChannels() {

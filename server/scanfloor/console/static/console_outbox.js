@@ -43,16 +43,12 @@
       if (m.state === "dead") action.appendChild(retryButton(m));
       tbody.appendChild(tr);
     });
-    $("outbox-denied").hidden = true;
     $("outbox-count").textContent = rows.length + " " + $("state").value + ", newest first";
-    $("outbox-empty").hidden = rows.length > 0;
-    $("outbox-table").hidden = rows.length === 0;
+    C.showRows("outbox", rows.length);
   }
 
   function denied() {
-    $("outbox-denied").hidden = false;
-    $("outbox-empty").hidden = true;
-    $("outbox-table").hidden = true;
+    C.showDenied("outbox");
   }
 
   function load() {
