@@ -1,8 +1,8 @@
 """Every command shares one idempotency path: the same cases, run against each of them.
 
 For each command (receiving a scan, confirming a putaway, posting and reversing movements,
-capturing an order, a catalog write through the generic HTTP adapter, and a keyed posting
-straight to the ledger writer):
+capturing an order, catalog and purchasing writes through the generic HTTP adapter, and a
+keyed posting straight to the ledger writer):
 - the same key and body again replays the first answer and changes nothing;
 - the same key with another body is refused (409) and changes nothing;
 - the same key from another caller is that caller's own request, never the first answer;
@@ -23,13 +23,14 @@ from sqlalchemy import func, select
 
 from scanfloor.allocation import channels_service
 from scanfloor.allocation.models import Order
-from scanfloor.catalog.models import Item
+from scanfloor.catalog.models import Container, Item, Location
 from scanfloor.commands.models import CommandRecord
 from scanfloor.errors import ScanfloorError
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Movement, Posting
 from scanfloor.ledger.rules import MovementLine, PostingRequest
 from scanfloor.ledger.writer import post
+from scanfloor.purchasing.models import Supplier
 from scanfloor.receiving.models import ReceiptLine
 from tests.factories import (
     make_bin,
@@ -151,6 +152,16 @@ def _catalog_write(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
     return _http(app, auth, "POST", lambda: "/api/v1/items", bodies), "manager", "admin"
 
 
+def _generic(url: str, a: dict[str, Any], b: dict[str, Any]) -> Any:
+    """Another POST through the generic HTTP adapter (@idempotent): a catalog or purchasing
+    write with no command of its own."""
+
+    def setup(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+        return _http(app, auth, "POST", lambda: url, {"a": a, "b": b}), "manager", "admin"
+
+    return setup
+
+
 def _ledger_post(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
     # Plain ids, not ORM objects: racing threads must not touch this thread's session.
     item_id, bin_id, vendor_id = make_item().id, make_bin().id, virtual("VENDOR").id
@@ -188,6 +199,19 @@ COMMANDS = {
     "ledger.reverse": _reversal,
     "orders.capture": _order_capture,
     "http:POST /api/v1/items": _catalog_write,
+    "http:POST /api/v1/locations": _generic(
+        "/api/v1/locations",
+        {"code": "WH-CMD", "type": "warehouse"},
+        {"code": "WH-CMD-B", "type": "warehouse"},
+    ),
+    "http:POST /api/v1/containers": _generic(
+        "/api/v1/containers",
+        {"code": "TOTE-9001", "kind": "tote"},
+        {"code": "TOTE-9002", "kind": "tote"},
+    ),
+    "http:POST /api/v1/suppliers": _generic(
+        "/api/v1/suppliers", {"code": "ACME", "name": "Acme"}, {"code": "ACME", "name": "Other"}
+    ),
     "ledger.post": _ledger_post,
 }
 
@@ -208,6 +232,9 @@ def snapshot() -> dict[str, int]:
         "receipt_lines": ReceiptLine,
         "orders": Order,
         "items": Item,
+        "locations": Location,
+        "containers": Container,
+        "suppliers": Supplier,
         "answers": CommandRecord,
     }
     counts = {
