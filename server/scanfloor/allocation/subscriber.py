@@ -38,7 +38,6 @@ from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..catalog.models import Location
 from ..database import after_commit, in_write_transaction
 from ..extensions import db
 from ..ledger.subscribers import Posted, subscribe
@@ -54,15 +53,18 @@ from .sellable_change import sellable_change
 
 NAME = "allocation"
 _PENDING = "scanfloor.allocation_pending"
-_LOC = Location.__table__
 _L = OrderLine.__table__
 _O = Order.__table__
-_SELLABLE_LOCATIONS = select(_LOC.c.id, _LOC.c.warehouse_id).where(
-    _LOC.c.id.in_(bindparam("locs", expanding=True)),
-    _LOC.c.sellable.is_(True),
-    _LOC.c.is_virtual.is_(False),
-    _LOC.c.warehouse_id.is_not(None),
+# Read at every posting: fixed driver SQL per placeholder style and number of locations
+# (almost always 2), so no expanding-IN compilation per posting. Not cached across
+# postings: a location's sellable flag can change in place (catalog/locations_service.py),
+# in another process too.
+_SELLABLE_LOCATIONS = (
+    "SELECT id, warehouse_id FROM locations WHERE id IN ({ids}) "
+    "AND sellable AND NOT is_virtual AND warehouse_id IS NOT NULL"
 )
+_SELLABLE_SQL: dict[tuple[str, int], str] = {}
+_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 # Every line, not only the waiting ones: a line released under the locks (by another
 # transaction's shortfall) must not need a lock the batch did not take.
 _ORDER_ITEMS = (
@@ -85,9 +87,7 @@ def register(app: Flask) -> None:
 
 def on_posting(conn: Connection, posted: Posted) -> None:
     """Note what the posting did to sellable stock; the work waits for the commit."""
-    where = {
-        r[0]: r[1] for r in conn.execute(_SELLABLE_LOCATIONS, {"locs": list(posted.location_ids)})
-    }
+    where = {r[0]: r[1] for r in conn.exec_driver_sql(*_sellable_read(conn, posted.location_ids))}
     if not where:
         return
     change = sellable_change(posted.lines, where)
@@ -98,6 +98,16 @@ def on_posting(conn: Connection, posted: Posted) -> None:
         pending: _Pending = db.session.info.setdefault(_PENDING, _Pending())
         pending.fell |= change.fell
         pending.rose |= change.rose
+
+
+def _sellable_read(conn: Connection, location_ids: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    style = (conn.dialect.paramstyle, len(location_ids))
+    sql = _SELLABLE_SQL.get(style)
+    if sql is None:
+        p = _PLACEHOLDER[style[0]]
+        sql = _SELLABLE_LOCATIONS.format(ids=", ".join(p for _ in location_ids))
+        _SELLABLE_SQL[style] = sql
+    return sql, location_ids
 
 
 def settle(

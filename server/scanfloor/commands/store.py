@@ -1,24 +1,37 @@
-"""Reading and writing the idempotency store (Core statements, built once: this is on every
-scan's path)."""
+"""Reading and writing the idempotency store. Every keyed scan runs `find` and `add`, so they
+are fixed driver SQL (`exec_driver_sql`, positional parameters): compiled Core costs more
+than the statement here (PERFORMANCE.md). Values go in and come out as the column types
+would handle them: `answer` as JSON text (SQLite hands it back as text, psycopg parsed),
+`created_at` as naive UTC (SQLite: SQLAlchemy's text form), read back as aware UTC.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete
 from sqlalchemy.engine import Connection
 
 from .models import CommandRecord
 
 _T = CommandRecord.__table__
-_FIND = select(_T.c.command, _T.c.fingerprint, _T.c.answer, _T.c.created_at).where(
-    _T.c.caller == bindparam("caller"), _T.c.key == bindparam("key")
+_FIND = (
+    "SELECT command, fingerprint, answer, created_at FROM command_records "
+    'WHERE caller = {p} AND "key" = {p}'
 )
-_ADD = _T.insert()
+_ADD = (
+    'INSERT INTO command_records (caller, "key", command, fingerprint, answer, created_at) '
+    "VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
+)
+_BY_STYLE = {
+    style: (_FIND.format(p=p), _ADD.format(p=p))
+    for style, p in (("qmark", "?"), ("format", "%s"), ("pyformat", "%s"))
+}
 _PURGE = delete(_T).where(_T.c.created_at < bindparam("before"))
-_PG_LOCK = text("SELECT pg_advisory_xact_lock(:id)")
+_PG_LOCK = "SELECT pg_advisory_xact_lock(%s)"
 
 
 @dataclass(frozen=True)
@@ -30,10 +43,15 @@ class Stored:
 
 
 def find(conn: Connection, caller: str, key: str) -> Stored | None:
-    row = conn.execute(_FIND, {"caller": caller, "key": key}).first()
+    row = conn.exec_driver_sql(_BY_STYLE[conn.dialect.paramstyle][0], (caller, key)).first()
     if row is None:
         return None
-    return Stored(row.command, row.fingerprint, row.answer, row.created_at)
+    command, fingerprint, answer, created_at = row
+    if isinstance(answer, str | bytes):
+        answer = json.loads(answer)
+    if isinstance(created_at, str):
+        created_at = datetime.fromisoformat(created_at)
+    return Stored(command, fingerprint, answer, created_at.replace(tzinfo=UTC))
 
 
 def add(
@@ -45,17 +63,12 @@ def add(
     answer: dict[str, Any],
     now: datetime,
 ) -> None:
-    conn.execute(
-        _ADD,
-        {
-            "caller": caller,
-            "key": key,
-            "command": command,
-            "fingerprint": fingerprint,
-            "answer": answer,
-            "created_at": now,
-        },
-    )
+    naive = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    created: Any = naive
+    if conn.dialect.name == "sqlite":
+        created = naive.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DateTime text
+    params = (caller, key, command, fingerprint, json.dumps(answer), created)
+    conn.exec_driver_sql(_BY_STYLE[conn.dialect.paramstyle][1], params)
 
 
 def hold(conn: Connection, lock_id: int) -> None:
@@ -63,7 +76,7 @@ def hold(conn: Connection, lock_id: int) -> None:
     key sent twice at once runs once and the second finds the first's answer. SQLite runs one
     write transaction at a time anyway."""
     if conn.dialect.name == "postgresql":
-        conn.execute(_PG_LOCK, {"id": lock_id})
+        conn.exec_driver_sql(_PG_LOCK, (lock_id,))
 
 
 def purge(conn: Connection, before: datetime) -> int:

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 GENESIS = "0" * 64
@@ -85,28 +84,30 @@ def link_hash(previous: str, row: Mapping[Any, Any]) -> str:
 # balance row, so the lock order is always chain head -> balances (sorted) -> what
 # subscribers lock: a transaction that posts twice can then never deadlock with another
 # posting, at the cost of also serialising the balance updates (a few statements).
-_PG_HOLD = text("SELECT 1 FROM ledger_chain WHERE id = 1 FOR UPDATE")
-_PG_HEAD = text(
+# Driver SQL (`exec_driver_sql`, no compilation per posting), one string per placeholder.
+_PG_HOLD = "SELECT 1 FROM ledger_chain WHERE id = 1 FOR UPDATE"
+_PG_HEAD = (
     "UPDATE ledger_chain SET last_movement_id = last_movement_id WHERE id = 1 "
     "RETURNING last_hash, "
-    "ARRAY(SELECT nextval('movements_id_seq') FROM generate_series(1, :n)) AS ids"
+    "ARRAY(SELECT nextval('movements_id_seq') FROM generate_series(1, %s)) AS ids"
 )
 # SQLite: the write transaction already holds the database's write lock (BEGIN IMMEDIATE),
 # so MAX(id) cannot move under us; MAX on the rowid is one index probe.
-_SQLITE_HEAD = text(
+_SQLITE_HEAD = (
     "SELECT last_hash, (SELECT COALESCE(MAX(id), 0) FROM movements) AS last_id "
     "FROM ledger_chain WHERE id = 1"
 )
-_SET_HEAD = text(
-    "UPDATE ledger_chain SET last_movement_id = :id, last_hash = :hash WHERE id = 1"
-).bindparams(bindparam("id"), bindparam("hash"))
+_SET_HEAD = {
+    style: f"UPDATE ledger_chain SET last_movement_id = {p}, last_hash = {p} WHERE id = 1"
+    for style, p in (("qmark", "?"), ("format", "%s"), ("pyformat", "%s"))
+}
 
 
 def hold(conn: Connection) -> None:
     """Take the chain head's lock now (PostgreSQL; a no-op when this transaction has it, and
     on SQLite, whose write transaction already excludes every other writer)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(_PG_HOLD)
+        conn.exec_driver_sql(_PG_HOLD)
 
 
 def link(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -116,10 +117,10 @@ def link(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     ids on PostgreSQL), then write the new head.
     """
     if conn.dialect.name == "postgresql":
-        head = conn.execute(_PG_HEAD, {"n": len(rows)}).one_or_none()
+        head = conn.exec_driver_sql(_PG_HEAD, (len(rows),)).one_or_none()
         ids = sorted(head.ids) if head is not None else []
     else:
-        head = conn.execute(_SQLITE_HEAD).one_or_none()
+        head = conn.exec_driver_sql(_SQLITE_HEAD).one_or_none()
         ids = list(range(head.last_id + 1, head.last_id + 1 + len(rows))) if head else []
     if head is None:
         raise RuntimeError("ledger_chain has no head row: run `scanfloor db upgrade`")
@@ -129,4 +130,4 @@ def link(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         row["unit_cost"] = cost_as_stored(row.get("unit_cost"))
         previous = link_hash(previous, row)
         row["chain_hash"] = previous
-    conn.execute(_SET_HEAD, {"id": ids[-1], "hash": previous})
+    conn.exec_driver_sql(_SET_HEAD[conn.dialect.paramstyle], (ids[-1], previous))

@@ -36,11 +36,11 @@ from ..errors import (
 from ..extensions import db
 from ..timeutil import utcnow
 from .balance_sql import change as change_balance
-from .balance_sql import stamp
+from .balance_sql import insert_movements, insert_posting, stamp
 from .chain import hold, link
 from .events import PostingCommitted, posting_committed
 from .facts import facts, remember
-from .models import MOVEMENT_TYPES, Movement, Posting
+from .models import MOVEMENT_TYPES
 from .rules import BalanceKey, LineError, PostingRequest, check_line, fingerprint, net_deltas
 from .subscribers import Posted, PostedLine, notify, subscribers
 
@@ -67,10 +67,6 @@ _REVERSED = text(
 _LOCATIONS = text("SELECT id, is_virtual FROM locations WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
-_MOVEMENTS = Movement.__table__
-_POSTINGS = Posting.__table__
-_INSERT_MOVEMENTS = _MOVEMENTS.insert().returning(_MOVEMENTS.c.id, sort_by_parameter_order=True)
-_INSERT_POSTING = _POSTINGS.insert().returning(_POSTINGS.c.id)
 
 
 @dataclass(frozen=True)
@@ -233,22 +229,22 @@ def _apply(conn: Connection, req: PostingRequest, fp: str, key: str | None) -> P
     locs = {ln.from_location_id for ln in req.lines} | {ln.to_location_id for ln in req.lines}
     physical = _physical(conn, locs)
     _check_references(conn, req)
-    posting_id = conn.execute(
-        _INSERT_POSTING,
-        {
-            "idempotency_key": key,
-            "fingerprint": fp,
-            "movement_type": req.movement_type,
-            "actor_id": req.actor_id,
-            "device_id": req.device_id,
-            "source_type": req.source_type,
-            "source_id": req.source_id,
-            "recorded_at": now,
-        },
-    ).scalar_one()
+    at = stamp(conn, now)
+    posting_id = insert_posting(
+        conn,
+        (
+            key,
+            fp,
+            req.movement_type,
+            req.actor_id,
+            req.device_id,
+            req.source_type,
+            req.source_id,
+            at,
+        ),
+    )
 
     hold(conn)  # the chain head first, then balances: one lock order (ledger/chain.py)
-    at = stamp(conn, now)
     # `bkey`, not `key`: `key` is the posting's idempotency key, used for the movements below.
     for bkey, delta in net_deltas(req.lines):
         take = delta < 0 and bkey.location_id in physical
@@ -266,7 +262,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str, key: str | None) -> P
                 },
             )
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "posting_id": posting_id,
             "item_id": ln.item_id,
@@ -291,7 +287,8 @@ def _apply(conn: Connection, req: PostingRequest, fp: str, key: str | None) -> P
         for i, ln in enumerate(req.lines)
     ]
     link(conn, rows)  # ids and hash chain, under the chain head's lock (ledger/chain.py)
-    ids = tuple(conn.execute(_INSERT_MOVEMENTS, rows).scalars().all())
+    insert_movements(conn, rows)
+    ids = tuple(row["id"] for row in rows)
     if subscribers():
         notify(conn, _posted(req, posting_id, ids, occurred, now))
     event = PostingCommitted(
