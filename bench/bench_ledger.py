@@ -3,9 +3,13 @@ the same run, on SQLite and (when one answers) PostgreSQL.
 
 Each posting is a one-line receipt Vendor -> bin with an idempotency key. The floor runs on
 a copy of the same migrated schema (same indexes, triggers and foreign keys) through the bare
-driver (sqlite3 / psycopg) and per posting does what the writer must write: insert the
-posting, upsert both balances, insert the movement, in one transaction. The writer's figure
-is `post()` as the app runs it, subscribers and after-commit hooks included.
+driver (sqlite3 / psycopg) and per posting sends the statements the writer sends for a keyed
+posting, in one transaction: the command store's lookup (and PostgreSQL's advisory lock on the
+key), the posting, the chain head's lock and read, both balances, the movement with its chain
+hash (computed with the same function), the chain head's move, the subscriber's read of which
+locations are sellable, and the kept answer. So the ratio measures what our layers cost over
+the driver for the same database work. The writer's figure is `post()` as the app runs it,
+subscribers and after-commit hooks included.
 Also reported: seconds to verify and to rebuild the balances afterwards.
 Prints one JSON line per database. Goal: writer postings/s >= 0.3 of the floor's.
 """
@@ -63,10 +67,29 @@ _BALANCE = (
     "updated_at = excluded.updated_at"
 )
 _MOVEMENT = (
-    "INSERT INTO movements (posting_id, item_id, quantity, from_location_id, to_location_id, "
-    "movement_type, idempotency_key, occurred_at, recorded_at) "
-    "VALUES ({p}, {p}, 1, {p}, {p}, 'receipt', {p}, {p}, {p}) RETURNING id"
+    "INSERT INTO movements (id, posting_id, item_id, quantity, from_location_id, "
+    "to_location_id, movement_type, idempotency_key, chain_hash, occurred_at, recorded_at) "
+    "VALUES ({p}, {p}, {p}, 1, {p}, {p}, 'receipt', {p}, {p}, {p}, {p})"
 )
+# What the writer sends besides (PERFORMANCE.md: a floor does the same statements): the
+# command store's lookup and answer, the chain head read and move, the in-transaction
+# subscriber's one read of which locations are sellable.
+_FIND_ANSWER = (
+    "SELECT command, fingerprint, answer FROM command_records WHERE caller = {p} AND key = {p}"
+)
+_ADD_ANSWER = (
+    'INSERT INTO command_records (caller, "key", command, fingerprint, answer, created_at) '
+    "VALUES ({p}, {p}, 'ledger.post', {p}, {p}, {p})"
+)
+_SELLABLE = "SELECT id, warehouse_id FROM locations WHERE id IN ({p}, {p}) AND sellable"
+_SET_HEAD = "UPDATE ledger_chain SET last_movement_id = {p}, last_hash = {p} WHERE id = 1"
+_HEAD = {  # (the previous hash, the new movement's id), as ledger/chain.py takes them
+    "?": "SELECT last_hash, (SELECT COALESCE(MAX(id), 0) + 1 FROM movements) FROM ledger_chain",
+    "%s": "UPDATE ledger_chain SET last_movement_id = last_movement_id WHERE id = 1 "
+    "RETURNING last_hash, nextval('movements_id_seq')",
+}
+_HOLD = {"%s": "SELECT 1 FROM ledger_chain WHERE id = 1 FOR UPDATE"}
+_LOCK_KEY = {"%s": "SELECT pg_advisory_xact_lock({p})"}
 
 
 Loop = Callable[[int, list[tuple[int, int]]], dict[str, float]]
@@ -75,23 +98,56 @@ Loop = Callable[[int, list[tuple[int, int]]], dict[str, float]]
 def _floor(
     cur: Any, begin: Callable[[], object], commit: Callable[[], object], ph: str, stamp: Any
 ) -> Loop:
-    """The floor's loop on a bare DBAPI cursor; `ph` is the driver's placeholder."""
+    """The floor's loop on a bare DBAPI cursor; `ph` is the driver's placeholder. It sends
+    the statements the writer sends for a keyed posting, and hashes the movement the same way
+    (ledger.chain.link_hash), with no ORM, Core or Flask in between."""
+    from scanfloor.ledger.chain import link_hash
 
     def run(vendor: int, pairs: list[tuple[int, int]]) -> dict[str, float]:
-        posting, balance, movement = (s.format(p=ph) for s in (_POSTING, _BALANCE, _MOVEMENT))
+        sql = {
+            name: stmt.format(p=ph)
+            for name, stmt in (
+                ("posting", _POSTING), ("balance", _BALANCE), ("movement", _MOVEMENT),
+                ("find", _FIND_ANSWER), ("add", _ADD_ANSWER), ("sellable", _SELLABLE),
+                ("set_head", _SET_HEAD),
+            )
+        }  # fmt: skip
+        lock = _LOCK_KEY.get(ph, "").format(p=ph)
         lat = []
         t0 = time.perf_counter()
         for n in range(N):
             item, dst = pairs[n % len(pairs)]
+            key = f"floor-{n}"
             s = time.perf_counter()
             now = stamp()
             begin()
-            cur.execute(posting, (f"floor-{n}", "f" * 64, now))
-            pid = cur.fetchone()[0]
-            cur.execute(balance, (item, vendor, -1, now))
-            cur.execute(balance, (item, dst, 1, now))
-            cur.execute(movement, (pid, item, vendor, dst, f"floor-{n}#1", now, now))
+            if lock:
+                cur.execute(lock, (n,))
+            cur.execute(sql["find"], ("system", key))
             cur.fetchone()
+            cur.execute(sql["posting"], (f"system/{key}", "f" * 64, now))
+            pid = cur.fetchone()[0]
+            if ph in _HOLD:
+                cur.execute(_HOLD[ph])
+            cur.execute(sql["balance"], (item, vendor, -1, now))
+            cur.execute(sql["balance"], (item, dst, 1, now))
+            cur.execute(_HEAD[ph])
+            last_hash, mid = cur.fetchone()
+            row = {
+                "id": mid, "posting_id": pid, "item_id": item, "quantity": 1,
+                "from_location_id": vendor, "to_location_id": dst, "movement_type": "receipt",
+                "idempotency_key": f"system/{key}#1", "occurred_at": now, "recorded_at": now,
+            }  # fmt: skip
+            digest = link_hash(last_hash, row)
+            cur.execute(sql["set_head"], (mid, digest))
+            cur.execute(
+                sql["movement"],
+                (mid, pid, item, vendor, dst, f"system/{key}#1", digest, now, now),
+            )
+            cur.execute(sql["sellable"], (vendor, dst))
+            cur.fetchall()
+            answer = f'{{"posting_id": {pid}, "movement_ids": [{mid}]}}'
+            cur.execute(sql["add"], ("system", key, "f" * 64, answer, now))
             commit()
             lat.append(time.perf_counter() - s)
         dt = time.perf_counter() - t0

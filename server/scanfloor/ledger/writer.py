@@ -113,7 +113,8 @@ def post(req: PostingRequest) -> PostingResult:
     Inside a command, the command's own key is what the posting carries."""
     _check_request(req)
     if req.idempotency_key is not None and current_command() is None:
-        return LEDGER_POST.run(req, caller=caller_of(req.actor_id), key=req.idempotency_key)
+        keyed = _Keyed(req, fingerprint(req))
+        return LEDGER_POST.run(keyed, caller=caller_of(req.actor_id), key=req.idempotency_key)
     return _post(req, fingerprint(req))
 
 
@@ -175,11 +176,19 @@ def posting_result(_payload: object, answer: dict[str, Any], replayed: bool) -> 
     )
 
 
-LEDGER_POST: Command[PostingRequest, PostingResult] = Command(
+@dataclass(frozen=True)
+class _Keyed:
+    """A keyed posting with its fingerprint, worked out once for the store and the posting."""
+
+    req: PostingRequest
+    fingerprint: str
+
+
+LEDGER_POST: Command[_Keyed, PostingResult] = Command(
     name="ledger.post",
-    execute=lambda req: posting_answer(_post(req, fingerprint(req))),
+    execute=lambda k: posting_answer(_post(k.req, k.fingerprint)),
     present=posting_result,
-    fingerprint=fingerprint,
+    fingerprint=lambda k: k.fingerprint,
 )
 
 
