@@ -1,44 +1,85 @@
-"""Pure auth rules: credentials' shapes and the badge lockout arithmetic."""
+"""Pure auth rules: credentials' shapes, the sign-in throttle's arithmetic, whom a supervisor
+may manage, and which changes end a user's sessions."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from scanfloor.auth.rules import (
     CredentialRuleError,
-    LockoutPolicy,
+    account_key,
     check_pin,
     check_role,
-    is_locked,
-    lock_earned,
+    may_manage,
     normalise_badge,
     normalise_username,
+    retry_after_seconds,
+    session_ending_changes,
 )
 
-NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
-POLICY = LockoutPolicy(max_failures=5, lock_minutes=15)
+ROLES = ("worker", "supervisor", "manager", "admin")
 
 
-def test_fewer_wrong_pins_than_the_limit_earn_no_lock():
-    assert [lock_earned(n, POLICY, NOW) for n in range(5)] == [None] * 5
+def test_retry_after_rounds_up_to_whole_seconds():
+    assert retry_after_seconds(100.2, 90.0) == 11
+    assert retry_after_seconds(100.0, 90.0) == 10
 
 
-def test_the_limiting_wrong_pin_locks_for_the_configured_minutes():
-    assert lock_earned(5, POLICY, NOW) == NOW + timedelta(minutes=15)
-    assert lock_earned(3, LockoutPolicy(3, 60), NOW) == NOW + timedelta(hours=1)
+def test_retry_after_is_never_zero_or_negative():
+    assert retry_after_seconds(100.0, 100.0) == 1
+    assert retry_after_seconds(100.0, 120.0) == 1
 
 
-def test_a_limit_of_zero_still_allows_no_free_guesses_past_the_first():
-    assert lock_earned(1, LockoutPolicy(0, 15), NOW) == NOW + timedelta(minutes=15)
+def test_usernames_are_throttled_without_case_and_badges_exactly():
+    assert account_key("password", "  Manager ") == account_key("password", "manager")
+    assert account_key("badge", " B-1a ") == "badge:B-1a"
+    assert account_key("badge", "B-1a") != account_key("badge", "B-1A")
+    # A username and a badge spelled alike are two accounts.
+    assert account_key("password", "b-1") != account_key("badge", "b-1")
 
 
-def test_a_lock_holds_until_its_time_and_not_after():
-    until = NOW + timedelta(minutes=15)
-    assert is_locked(until, NOW)
-    assert not is_locked(until, until)
-    assert not is_locked(None, NOW)
+@pytest.mark.parametrize(
+    ("caller", "target", "allowed"),
+    [
+        ("supervisor", "worker", True),
+        ("supervisor", "supervisor", True),
+        ("supervisor", "manager", False),
+        ("supervisor", "admin", False),
+        ("manager", "supervisor", True),
+        ("admin", "admin", True),
+        ("worker", "worker", False),  # below supervisor: nobody
+        ("ghost", "worker", False),
+        ("admin", "ghost", False),
+    ],
+)
+def test_a_supervisor_or_above_manages_users_of_their_rank_or_below(caller, target, allowed):
+    assert may_manage(caller, target, ROLES) is allowed
+
+
+def _changes(**given):
+    named = dict.fromkeys(
+        ("password_changed", "pin_changed", "badge_changed", "role_changed", "deactivated"),
+        False,
+    )
+    return session_ending_changes(**{**named, **given})
+
+
+def test_a_change_to_no_credential_role_or_active_flag_ends_no_session():
+    assert _changes() == ()
+
+
+@pytest.mark.parametrize(
+    "change", ["password_changed", "pin_changed", "badge_changed", "role_changed", "deactivated"]
+)
+def test_each_credential_role_or_active_change_ends_sessions_and_says_why(change):
+    assert _changes(**{change: True}) == (change,)
+
+
+def test_several_changes_are_all_named_in_order():
+    assert _changes(deactivated=True, password_changed=True) == (
+        "password_changed",
+        "deactivated",
+    )
 
 
 @pytest.mark.parametrize("pin", ["1234", "00000000", "987654"])

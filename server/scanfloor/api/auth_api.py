@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import service, sessions
+from ..auth import audit, service, sessions
 from ..auth.guard import current_principal, public, requires
-from ..auth.models import User
+from ..auth.models import AuthEvent, User
 from ..auth.tokens import presented_token
 from .auth_schemas import (
     ApiKeyCreatedOut,
     ApiKeyCreateIn,
     ApiKeyOut,
+    AuthEventOut,
+    AuthEventsQuery,
     CallerOut,
+    SessionsEndedOut,
     TokenIn,
     TokenOut,
+    UserChangedOut,
     UserCreateIn,
     UserOut,
     UserPatchIn,
 )
 from .idempotency import idempotent, idempotent_redacting
+
+NO_STORE = {"Cache-Control": "no-store"}
 
 blp = Blueprint(
     "auth_api", __name__, url_prefix="/api/v1", description="Sign-in, users and API keys"
@@ -33,11 +40,13 @@ blp = Blueprint(
 class Token(MethodView):
     # Public and not idempotency-keyed: a replayed sign-in would hand out a stored token.
     @blp.arguments(TokenIn)
-    @blp.response(200, TokenOut)
+    @blp.response(200, TokenOut, headers={"Cache-Control": {"schema": {"type": "string"}}})
+    @blp.alt_response(429, description="Too many wrong secrets lately: see Retry-After")
     @public
-    def post(self, body: dict[str, Any]) -> sessions.SignedIn:
+    def post(self, body: dict[str, Any]) -> tuple[sessions.SignedIn, dict[str, str]]:
         """Sign in with username and password, or badge and PIN; returns a bearer token."""
-        return sessions.sign_in(**body)
+        # The answer is a credential: no browser or proxy may keep a copy.
+        return sessions.sign_in(**body, client_address=request.remote_addr), NO_STORE
 
 
 @blp.route("/auth/logout")
@@ -80,11 +89,44 @@ class Users(MethodView):
 class UserById(MethodView):
     @idempotent
     @blp.arguments(UserPatchIn)
-    @blp.response(200, UserOut)
+    @blp.response(200, UserChangedOut)
     @requires("admin")
-    def patch(self, body: dict[str, Any], user_id: int) -> User:
+    def patch(self, body: dict[str, Any], user_id: int) -> service.UserChange:
         """Change a user's role, name, password, badge, PIN or active flag."""
-        return service.update_user(user_id, **body)
+        return service.update_user(user_id, **body, actor_id=current_principal().user_id)
+
+
+@blp.route("/users/<int:user_id>/end-sessions")
+class UserEndSessions(MethodView):
+    @idempotent
+    @blp.response(200, SessionsEndedOut)
+    @blp.doc(operationId="end_user_sessions")
+    @requires("supervisor")
+    def post(self, user_id: int) -> service.SessionsEnded:
+        """Sign a user out on every device; their API keys keep working."""
+        return service.end_sessions(user_id, actor=current_principal())
+
+
+@blp.route("/users/<int:user_id>/unlock")
+class UserUnlock(MethodView):
+    @idempotent
+    @blp.response(204)
+    @blp.doc(operationId="unlock_user")
+    @requires("supervisor")
+    def post(self, user_id: int) -> None:
+        """Lift the sign-in throttle on a user's username and badge."""
+        service.unlock(user_id, actor=current_principal())
+
+
+@blp.route("/auth/events")
+class AuthEvents(MethodView):
+    @blp.arguments(AuthEventsQuery, location="query")
+    @blp.response(200, AuthEventOut(many=True))
+    @blp.doc(operationId="list_auth_events")
+    @requires("manager")
+    def get(self, query: dict[str, Any]) -> list[AuthEvent]:
+        """List the sign-in audit log, newest first."""
+        return audit.list_events(**query)
 
 
 @blp.route("/api-keys")
@@ -102,9 +144,9 @@ class ApiKeys(MethodView):
     @blp.arguments(ApiKeyCreateIn)
     @blp.response(201, ApiKeyCreatedOut)
     @requires("admin")
-    def post(self, body: dict[str, Any]) -> service.NewApiKey:
+    def post(self, body: dict[str, Any]) -> tuple[service.NewApiKey, dict[str, str]]:
         """Create an API key acting as a user; the key is in this answer only."""
-        return service.create_api_key(**body)
+        return service.create_api_key(**body), NO_STORE
 
 
 @blp.route("/api-keys/<int:key_id>")

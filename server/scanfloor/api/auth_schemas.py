@@ -7,7 +7,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from ..auth.models import ROLES
+from ..auth.audit import EVENTS_LIMIT_MAX
+from ..auth.models import AUTH_EVENT_KINDS, ROLES
 from ..auth.rules import (
     BADGE_MAX,
     DISPLAY_NAME_MAX,
@@ -15,6 +16,7 @@ from ..auth.rules import (
     PIN_MAX,
     USERNAME_MAX,
 )
+from .fields import RequestSchema
 
 
 class TokenIn(ma.Schema):
@@ -58,10 +60,63 @@ class CallerOut(UserBriefOut):
 class UserOut(UserBriefOut):
     active = ma.fields.Boolean()
     badge = ma.fields.String(allow_none=True)
-    has_password = ma.fields.Function(lambda u: u.password_hash is not None)
-    has_pin = ma.fields.Function(lambda u: u.pin_hash is not None)
-    locked_until = ma.fields.AwareDateTime(allow_none=True)
+    has_password = ma.fields.Function(
+        lambda u: u.password_hash is not None, metadata={"type": "boolean"}
+    )
+    has_pin = ma.fields.Function(lambda u: u.pin_hash is not None, metadata={"type": "boolean"})
     created_at = ma.fields.AwareDateTime()
+
+
+class KeptKeyOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String(allow_none=True)
+    prefix = ma.fields.String(metadata={"description": "First characters of the key"})
+
+
+class UserChangedOut(UserOut):
+    sessions_ended = ma.fields.Integer(
+        metadata={
+            "description": "Sign-in tokens this change revoked: a new password, PIN, badge or "
+            "role ends the user's sessions; deactivating also revokes their API keys"
+        }
+    )
+    api_keys_kept = ma.fields.List(
+        ma.fields.Nested(KeptKeyOut),
+        metadata={"description": "The user's API keys that still work (integrations go on)"},
+    )
+
+
+class SessionsEndedOut(ma.Schema):
+    user_id = ma.fields.Integer()
+    sessions_ended = ma.fields.Integer(metadata={"description": "Sign-in tokens revoked"})
+    api_keys_kept = ma.fields.List(
+        ma.fields.Nested(KeptKeyOut),
+        metadata={"description": "API keys are not sessions: these still work"},
+    )
+
+
+class AuthEventsQuery(RequestSchema):
+    kind = ma.fields.String(validate=validate.OneOf(AUTH_EVENT_KINDS))
+    user_id = ma.fields.Integer(validate=validate.Range(1, 2**31 - 1))
+    since = ma.fields.AwareDateTime()
+    limit = ma.fields.Integer(load_default=100, validate=validate.Range(1, EVENTS_LIMIT_MAX))
+
+
+class AuthEventOut(ma.Schema):
+    id = ma.fields.Integer()
+    occurred_at = ma.fields.AwareDateTime()
+    kind = ma.fields.String(metadata={"description": ", ".join(AUTH_EVENT_KINDS)})
+    method = ma.fields.String(allow_none=True, metadata={"description": "password or badge"})
+    login = ma.fields.String(
+        allow_none=True, metadata={"description": "The username or badge tried"}
+    )
+    user_id = ma.fields.Integer(allow_none=True)
+    actor_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "Who unlocked or ended sessions"}
+    )
+    client_address = ma.fields.String(allow_none=True)
+    device_id = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict()
 
 
 class UserCreateIn(ma.Schema):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..dbtypes import UTCDateTime
@@ -28,8 +29,6 @@ class User(db.Model):  # type: ignore[misc]
     password_hash: Mapped[str | None] = mapped_column(String(200))
     badge: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(200))
-    pin_failures: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -50,3 +49,41 @@ class ApiToken(db.Model):  # type: ignore[misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# What the audit log records: sign-ins (refused, throttled, accepted) and what managers and
+# supervisors did to someone's sign-in (unlocked it, ended their sessions).
+AUTH_EVENT_KINDS = (
+    "signed_in",
+    "sign_in_failed",
+    "sign_in_throttled",
+    "unlocked",
+    "sessions_ended",
+)
+
+
+class AuthEvent(db.Model):  # type: ignore[misc]
+    """One line of the sign-in audit log. Never holds a secret: `login` is the username or
+    badge that was tried (an unknown one included), `user_id` whose it is when known."""
+
+    __tablename__ = "auth_events"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('signed_in','sign_in_failed','sign_in_throttled','unlocked',"
+            "'sessions_ended')",
+            name="kind",
+        ),
+        Index("ix_auth_events_occurred_at", "occurred_at"),
+        Index("ix_auth_events_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(24))
+    method: Mapped[str | None] = mapped_column(String(8))  # password | badge
+    login: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    client_address: Mapped[str | None] = mapped_column(String(45))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,9 +1,10 @@
-"""Pure auth rules: what a username, password, badge and PIN may be, and the badge lockout."""
+"""Pure auth rules: what a username, password, badge and PIN may be, how sign-in failures
+are throttled, and whom a supervisor may unlock or sign out."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 USERNAME_MAX = 64
 DISPLAY_NAME_MAX = 120
@@ -73,23 +74,56 @@ def check_pin(pin: str) -> str:
 
 
 @dataclass(frozen=True)
-class LockoutPolicy:
-    """After max_failures consecutive wrong PINs a badge is refused for lock_minutes."""
+class ThrottlePolicy:
+    """How many wrong secrets sign-in takes before it answers "try again later".
 
-    max_failures: int
-    lock_minutes: int
-
-
-def is_locked(locked_until: datetime | None, now: datetime) -> bool:
-    return locked_until is not None and locked_until > now
-
-
-def lock_earned(failures: int, policy: LockoutPolicy, now: datetime) -> datetime | None:
-    """The lock that `failures` consecutive wrong PINs earn, or None while still allowed.
-
-    The counter restarts when a lock is set, so once a lock expires the badge has the full
-    number of attempts again (and the next lock follows after as many wrong PINs).
+    Counted per account (the username or badge tried, known or not, so the answer never says
+    which exist) and per client (the address, and the device it names), over a sliding window
+    of `window_seconds`. Past a limit every attempt is refused without checking the secret
+    until the oldest counted failure leaves the window: a throttle, never a permanent lock, so
+    the right secret works again once the window has passed. The client limit is higher than
+    the account one because a whole warehouse may sign in from behind one address.
     """
-    if failures < max(policy.max_failures, 1):
-        return None
-    return now + timedelta(minutes=policy.lock_minutes)
+
+    account_failures: int
+    client_failures: int
+    window_seconds: int
+
+
+def retry_after_seconds(reset_at: float, now: float) -> int:
+    """Whole seconds until a throttled key frees up; at least 1 (a 0 invites a hot loop)."""
+    return max(1, math.ceil(reset_at - now))
+
+
+def account_key(method: str, login: str) -> str:
+    """The throttle key of one account: usernames compare without case, badges exactly."""
+    tried = login.strip()
+    return f"{method}:{tried.lower() if method == 'password' else tried}"
+
+
+def may_manage(caller_role: str, target_role: str, roles: tuple[str, ...]) -> bool:
+    """A supervisor (or above) may unlock or sign out users of their own rank or below, never
+    someone above them (a supervisor must not sign out an admin)."""
+    if caller_role not in roles or target_role not in roles:
+        return False
+    return roles.index(caller_role) >= max(roles.index(target_role), roles.index("supervisor"))
+
+
+def session_ending_changes(
+    *,
+    password_changed: bool,
+    pin_changed: bool,
+    badge_changed: bool,
+    role_changed: bool,
+    deactivated: bool,
+) -> tuple[str, ...]:
+    """Which of a user's changes end their sessions: a token must not outlive the secret it
+    was signed in with, the badge it was signed in with, or the role it was granted under."""
+    named = {
+        "password_changed": password_changed,
+        "pin_changed": pin_changed,
+        "badge_changed": badge_changed,
+        "role_changed": role_changed,
+        "deactivated": deactivated,
+    }
+    return tuple(reason for reason, happened in named.items() if happened)

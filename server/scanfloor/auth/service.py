@@ -1,4 +1,5 @@
-"""Auth use cases for admins: users and API keys (signing in is in sessions.py).
+"""Auth use cases for admins and supervisors: users, their sessions and API keys (signing in
+is in sessions.py).
 
 Secrets are hashed before a write transaction opens: argon2 takes tens of milliseconds, and
 on SQLite a write transaction holds the database's one write lock.
@@ -11,26 +12,33 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..database import write_transaction
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
+from . import audit, throttle
+from .audit import Event
+from .guard import Principal
 from .models import ROLES, ApiToken, User
 from .passwords import hash_secret
 from .rules import (
     CredentialRuleError,
+    account_key,
     check_display_name,
     check_password,
     check_pin,
     check_role,
+    may_manage,
     normalise_badge,
     normalise_username,
+    session_ending_changes,
 )
-from .tokens import issue_token, revoke_user_tokens
+from .tokens import issue_token, live_api_keys, revoke_user_sessions, revoke_user_tokens
 
 
 class _Keep(Enum):
@@ -120,6 +128,31 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.username)))
 
 
+@dataclass(frozen=True)
+class KeptKey:
+    """An API key that survives a change to its user (integrations keep running)."""
+
+    id: int
+    name: str | None
+    prefix: str
+
+
+@dataclass(frozen=True)
+class UserChange:
+    """A changed user, the sign-in sessions the change ended, and the API keys it kept.
+
+    Reads through to the user (`change.role`, `change.id`), so the answer carries the user's
+    own fields next to what happened to their sessions."""
+
+    user: User
+    sessions_ended: int
+    api_keys_kept: tuple[KeptKey, ...]
+    reasons: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.user, name)
+
+
 def update_user(
     user_id: int,
     *,
@@ -129,9 +162,12 @@ def update_user(
     password: str | _Keep = KEEP,
     badge: str | _Keep | None = KEEP,
     pin: str | _Keep | None = KEEP,
-) -> User:
-    """Change a user. A new PIN (or no badge) clears the badge lockout; deactivating a user
-    revokes every token and API key they hold, so reactivating does not bring them back."""
+    actor_id: int | None = None,
+) -> UserChange:
+    """Change a user. A new password, PIN, badge or role ends the user's sign-in sessions
+    (their API keys are kept, and listed); deactivating a user revokes every token and API key
+    they hold, so reactivating does not bring them back. A new PIN or badge lifts the badge's
+    sign-in throttle."""
     with _rules():
         if not isinstance(role, _Keep):
             check_role(role, ROLES)
@@ -153,6 +189,7 @@ def update_user(
             user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
             if user is None:
                 raise NotFound("no such user", {"user_id": user_id})
+            old_badge = user.badge
             new_role = user.role if isinstance(role, _Keep) else role
             new_active = user.active if isinstance(active, _Keep) else active
             _refuse_removing_last_admin(user, new_role, new_active)
@@ -165,20 +202,101 @@ def update_user(
                 if pin is not None and user.badge is None:
                     raise ValidationFailed("a PIN needs a badge", {"field": "badge"})
                 user.pin_hash = new_pin_hash
-            if not isinstance(badge, _Keep) or not isinstance(pin, _Keep):
-                user.pin_failures = 0
-                user.locked_until = None
             if not isinstance(display_name, _Keep):
                 user.display_name = display_name
             if new_password_hash is not None:
                 user.password_hash = new_password_hash
+            reasons = session_ending_changes(
+                password_changed=new_password_hash is not None,
+                pin_changed=not isinstance(pin, _Keep),
+                badge_changed=not isinstance(badge, _Keep) and badge != old_badge,
+                role_changed=new_role != user.role,
+                deactivated=user.active and not new_active,
+            )
+            ended = 0
+            if "deactivated" in reasons:
+                ended = revoke_user_tokens(user.id)
+            elif reasons:
+                ended = revoke_user_sessions(user.id)
             user.role = new_role
-            if user.active and not new_active:
-                revoke_user_tokens(user.id)
             user.active = new_active
             db.session.flush()
+            kept = _kept_keys(user.id)
+            if reasons:
+                audit.add(
+                    Event(
+                        "sessions_ended",
+                        user_id=user.id,
+                        actor_id=actor_id,
+                        details={"reasons": list(reasons), "tokens_revoked": ended},
+                    )
+                )
     except IntegrityError as exc:
         raise Conflict("badge already taken", {"badge": badge}) from exc
+    if not isinstance(badge, _Keep) or not isinstance(pin, _Keep):
+        # A new PIN (or badge) is a fresh start: lift the throttle on the old and new badge.
+        for each in {old_badge, user.badge} - {None}:
+            throttle.clear_account(account_key("badge", str(each)))
+    return UserChange(user, ended, kept, reasons)
+
+
+def _kept_keys(user_id: int) -> tuple[KeptKey, ...]:
+    return tuple(KeptKey(k.id, k.name, k.prefix) for k in live_api_keys(user_id))
+
+
+@dataclass(frozen=True)
+class SessionsEnded:
+    user_id: int
+    sessions_ended: int
+    api_keys_kept: tuple[KeptKey, ...]
+
+
+def end_sessions(user_id: int, *, actor: Principal) -> SessionsEnded:
+    """Sign a user out on every device (a supervisor ending a worker's shift); API keys stay."""
+    with write_transaction():
+        user = _managed_user(user_id, actor)
+        ended = revoke_user_sessions(user.id)
+        audit.add(
+            Event(
+                "sessions_ended",
+                user_id=user.id,
+                actor_id=actor.user_id,
+                details={"reasons": ["ended_by_supervisor"], "tokens_revoked": ended},
+            )
+        )
+        kept = _kept_keys(user.id)
+    return SessionsEnded(user.id, ended, kept)
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    user_id: int
+    accounts: tuple[str, ...]
+
+
+def unlock(user_id: int, *, actor: Principal) -> Unlocked:
+    """Lift the sign-in throttle on a user's username and badge (a worker who mistyped their
+    PIN too often). The throttle on a client address is not lifted: it is not the user's."""
+    with write_transaction():
+        user = _managed_user(user_id, actor)
+        accounts = [account_key("password", user.username)]
+        if user.badge:
+            accounts.append(account_key("badge", user.badge))
+        audit.add(Event("unlocked", user_id=user.id, actor_id=actor.user_id))
+    for account in accounts:
+        throttle.clear_account(account)
+    return Unlocked(user.id, tuple(accounts))
+
+
+def _managed_user(user_id: int, actor: Principal) -> User:
+    user = db.session.get(User, user_id, populate_existing=True)
+    if user is None:
+        raise NotFound("no such user", {"user_id": user_id})
+    if not may_manage(actor.role, user.role, ROLES):
+        raise Forbidden(
+            "you may only do this for users of your own role or below",
+            {"role": actor.role, "user_role": user.role},
+        )
     return user
 
 

@@ -1,27 +1,30 @@
 """Signing in with a password or a badge + PIN, signing out, and who the caller is.
 
 Secrets are verified before any write transaction opens: argon2 takes tens of milliseconds,
-and on SQLite a write transaction holds the database's one write lock.
+and on SQLite a write transaction holds the database's one write lock. Wrong secrets are
+throttled per account and per client (throttle.py, rules.ThrottlePolicy) and every refusal,
+throttle and sign-in is written to the audit log (audit.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from flask import current_app, has_request_context, request
+from sqlalchemy import select, update
 
 from ..config import Settings
 from ..database import write_transaction
-from ..errors import InvalidCredentials, Locked, NotFound, ValidationFailed
+from ..errors import InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
 from ..extensions import db
-from ..timeutil import utcnow
+from . import audit, throttle
+from .audit import Event, Where
 from .guard import Principal
 from .models import User
 from .passwords import hash_secret, needs_rehash, verify_secret
-from .rules import LockoutPolicy, is_locked, lock_earned
+from .rules import account_key
 from .tokens import issue_token, revoke_token
 
 BAD_CREDENTIALS = "wrong username or password, or wrong badge or PIN"
@@ -69,17 +72,20 @@ def sign_in(
     badge: str | None = None,
     pin: str | None = None,
     device_id: str | None = None,
+    client_address: str | None = None,
 ) -> SignedIn:
     """Sign in with username + password or badge + PIN; returns a new bearer token."""
+    where = Where(client_address, device_id)
     if username is not None and password is not None:
-        return _sign_in_with_password(username, password, device_id)
+        return _sign_in_with_password(username, password, where)
     if badge is not None and pin is not None:
-        return _sign_in_with_badge(badge, pin, device_id)
+        return _sign_in_with_badge(badge, pin, where)
     raise ValidationFailed("send username and password, or badge and PIN")
 
 
-def _sign_in_with_password(username: str, password: str, device_id: str | None) -> SignedIn:
+def _sign_in_with_password(username: str, password: str, where: Where) -> SignedIn:
     key = username.strip().lower()
+    attempt = _admit("password", key, where)
     user = db.session.scalar(
         select(User).where(User.username == key).execution_options(populate_existing=True)
     )
@@ -87,95 +93,102 @@ def _sign_in_with_password(username: str, password: str, device_id: str | None) 
     # Unknown users are verified against a decoy: same time, same answer.
     matched = verify_secret(stored, password)
     if not matched or user is None or stored is None or not user.active:
-        raise InvalidCredentials(BAD_CREDENTIALS)
+        raise _refused(attempt, "password", key, user.id if user else None, where)
     who = _brief(user)
     rehashed = hash_secret(password) if needs_rehash(stored) else None
     with write_transaction():
+        _refuse_if_changed_meanwhile(who.id, User.password_hash, stored)
         if rehashed is not None:
             db.session.execute(update(User).where(User.id == who.id).values(password_hash=rehashed))
-        issued = issue_token(who.id, ttl=_ttl(), device_id=device_id)
+        issued = issue_token(who.id, ttl=_ttl(), device_id=where.device_id)
+        audit.add(Event("signed_in", "password", key, who.id, where=where))
+    throttle.succeeded(attempt)
     return SignedIn(issued.token, issued.expires_at, who)
 
 
-def _sign_in_with_badge(badge: str, pin: str, device_id: str | None) -> SignedIn:
-    who = _check_badge(badge, pin)
+def _sign_in_with_badge(badge: str, pin: str, where: Where) -> SignedIn:
+    who, attempt, stored = _check_badge(badge, pin, where)
     with write_transaction():
-        _clear_pin_failures(who.id)
-        issued = issue_token(who.id, ttl=_ttl(), device_id=device_id)
+        _refuse_if_changed_meanwhile(who.id, User.pin_hash, stored)
+        issued = issue_token(who.id, ttl=_ttl(), device_id=where.device_id)
+        audit.add(Event("signed_in", "badge", badge.strip(), who.id, where=where))
+    throttle.succeeded(attempt)
     return SignedIn(issued.token, issued.expires_at, who)
 
 
-def verify_badge(badge: str, pin: str) -> UserBrief:
+def verify_badge(badge: str, pin: str, where: Where | None = None) -> UserBrief:
     """Check a badge and PIN without signing in (a supervisor approving at a scanner).
 
-    The same check as badge sign-in: a wrong PIN counts toward the badge's lockout and is
-    committed at once, so call this before any write transaction opens (inside one, the
-    count would be rolled back with the refused request)."""
-    who = _check_badge(badge, pin)
-    with write_transaction():
-        _clear_pin_failures(who.id)
+    The same check as badge sign-in: a wrong PIN counts toward the badge's throttle and is
+    written to the audit log at once, so call this before any write transaction opens
+    (inside one, the audit line would be rolled back with the refused request)."""
+    who, attempt, _stored = _check_badge(badge, pin, where or _here(), purpose="approval")
+    throttle.succeeded(attempt)
     return who
 
 
-def _check_badge(badge: str, pin: str) -> UserBrief:
-    cfg = _settings()
-    policy = LockoutPolicy(cfg.pin_max_failures, cfg.pin_lock_minutes)
+def _here() -> Where:
+    """The calling client, when there is a request (the API passes it explicitly)."""
+    return Where(request.remote_addr) if has_request_context() else Where()
+
+
+def _check_badge(
+    badge: str, pin: str, where: Where, purpose: str = "sign_in"
+) -> tuple[UserBrief, throttle.Attempt, str | None]:
+    tried = badge.strip()
+    attempt = _admit("badge", tried, where, purpose)
     user = db.session.scalar(
-        select(User).where(User.badge == badge.strip()).execution_options(populate_existing=True)
+        select(User).where(User.badge == tried).execution_options(populate_existing=True)
     )
-    if user is None:
-        verify_secret(None, pin)
-        raise InvalidCredentials(BAD_CREDENTIALS)
-    if is_locked(user.locked_until, utcnow()):
-        raise _locked(user.locked_until)
-    who, active = _brief(user), user.active
-    if not verify_secret(user.pin_hash, pin):
-        # Committed before the refusal is raised: the count must survive the failed request.
-        with write_transaction():
-            locked_until = _count_wrong_pin(who.id, policy)
-        if locked_until is not None:
-            raise _locked(locked_until)
-        raise InvalidCredentials(BAD_CREDENTIALS)
-    if not active:
-        raise InvalidCredentials(BAD_CREDENTIALS)
-    return who
+    # A known badge and an unknown one take the same path: one argon2 check (a decoy for an
+    # unknown badge or one without a PIN), one throttle count, one audit line, one answer.
+    stored = user.pin_hash if user is not None else None
+    matched = verify_secret(stored, pin)
+    if not matched or user is None or not user.active:
+        raise _refused(attempt, "badge", tried, user.id if user else None, where, purpose)
+    return _brief(user), attempt, stored
 
 
-def _clear_pin_failures(user_id: int) -> None:
-    """Reset the wrong-PIN count, in the caller's transaction. Conditional on "not locked":
-    a lock set by a parallel wrong PIN still wins."""
-    now = utcnow()
-    cleared = db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .where(User.locked_until.is_(None) | (User.locked_until <= now))
-        .values(pin_failures=0, locked_until=None)
+def _refuse_if_changed_meanwhile(user_id: int, secret: Any, verified: str | None) -> None:
+    """Inside the token's transaction: the secret just checked is still the user's, and they
+    are still active. The row lock orders this against an admin's change (which takes it too):
+    a token is never issued for a password or PIN replaced while argon2 was running, which
+    would outlive the revocation that came with the change."""
+    row = db.session.execute(
+        select(secret, User.active).where(User.id == user_id).with_for_update()
+    ).first()
+    if row is None or row[0] != verified or not row[1]:
+        raise InvalidCredentials(BAD_CREDENTIALS)
+
+
+def _admit(method: str, login: str, where: Where, purpose: str = "sign_in") -> throttle.Attempt:
+    attempt = throttle.Attempt(account_key(method, login), where.client_address, where.device_id)
+    try:
+        throttle.admit(attempt)
+    except throttle.Throttled as exc:
+        details = {"retry_after": exc.retry_after, "scope": exc.scope, "purpose": purpose}
+        audit.record(Event("sign_in_throttled", method, login, where=where, details=details))
+        raise TooManyAttempts(
+            "too many wrong passwords or PINs: try again later",
+            {"retry_after": exc.retry_after},
+        ) from exc
+    return attempt
+
+
+def _refused(
+    attempt: throttle.Attempt,
+    method: str,
+    login: str,
+    user_id: int | None,
+    where: Where,
+    purpose: str = "sign_in",
+) -> InvalidCredentials:
+    """Count and record a refused secret; returns the one refusal every case gets."""
+    throttle.failed(attempt)
+    audit.record(
+        Event("sign_in_failed", method, login, user_id, where=where, details={"purpose": purpose})
     )
-    if not cast("CursorResult[Any]", cleared).rowcount:
-        raise _locked(db.session.scalar(select(User.locked_until).where(User.id == user_id)))
-
-
-def _count_wrong_pin(user_id: int, policy: LockoutPolicy) -> datetime | None:
-    """Add one wrong PIN in one statement (parallel guesses cannot lose a count)."""
-    failures = db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(pin_failures=User.pin_failures + 1)
-        .returning(User.pin_failures)
-    ).scalar_one()
-    until = lock_earned(failures, policy, utcnow())
-    if until is not None:
-        db.session.execute(
-            update(User).where(User.id == user_id).values(pin_failures=0, locked_until=until)
-        )
-    return until
-
-
-def _locked(until: datetime | None) -> Locked:
-    return Locked(
-        "too many wrong PINs: this badge is locked for a while",
-        {"locked_until": until.isoformat() if until else None},
-    )
+    return InvalidCredentials(BAD_CREDENTIALS)
 
 
 def _ttl() -> timedelta:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, update
+from sqlalchemy import ColumnElement, CursorResult, select, update
 
 from ..errors import Unauthorized
 from ..extensions import db
@@ -78,3 +78,23 @@ def revoke_token(token: str) -> bool:
 def revoke_user_tokens(user_id: int) -> int:
     """Revoke every live token and API key of a user, in the current transaction."""
     return _revoke(ApiToken.user_id == user_id)
+
+
+def revoke_user_sessions(user_id: int) -> int:
+    """Revoke a user's sign-in tokens, keeping their API keys, in the current transaction."""
+    return _revoke(ApiToken.user_id == user_id, ApiToken.kind == "session")
+
+
+def live_api_keys(user_id: int) -> list[ApiToken]:
+    """The API keys acting as a user that are still accepted (none expire)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user_id,
+                ApiToken.kind == "api_key",
+                ApiToken.revoked_at.is_(None),
+            )
+            .order_by(ApiToken.id)
+        )
+    )
