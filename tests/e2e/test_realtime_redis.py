@@ -61,6 +61,9 @@ def test_posting_on_one_process_reaches_a_socket_on_another(tmp_path):
 
         client.connect(b, namespaces=["/live"], auth={"token": token}, wait_timeout=10)
         try:
+            # Postings go to warehouse rooms; a manager may join any warehouse's.
+            joined = client.call("join", {"warehouse": "WH1"}, namespace="/live", timeout=10)
+            assert joined["joined"]["code"] == "WH1", joined
             bal = requests.get(a + "/api/v1/balances?limit=1", headers=headers, timeout=10).json()[
                 "balances"
             ][0]

@@ -52,7 +52,6 @@ def _send(filename: str, *, no_cache: bool) -> Response:
     )
     if no_cache:
         resp.headers["Cache-Control"] = "no-cache"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
 
 

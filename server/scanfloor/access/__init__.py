@@ -1,0 +1,1 @@
+"""Warehouse access rights: which warehouses a user may see (docs/decisions/0012)."""
