@@ -149,3 +149,40 @@ def test_an_order_with_a_huge_quantity_is_refused(client, site, quantity):
         "lines": [{"sku": "ANY", "quantity": quantity}],
     }
     _refused(client, "POST", "/api/v1/orders", site["headers"], body)
+
+
+# The four routes the security probe found answering 500 to ids past 64 bits (issue 12).
+
+
+@BOUNDED
+@given(warehouse_id=HUGE)
+def test_a_putaway_queue_summary_for_a_huge_warehouse_is_refused(client, site, warehouse_id):
+    path = f"/api/v1/putaway/queue-summary?warehouse_id={warehouse_id}"
+    _refused(client, "GET", path, site["headers"], None)
+
+
+@BOUNDED
+@given(item_id=HUGE)
+def test_a_barcode_for_a_huge_item_is_refused(client, site, item_id):
+    headers = {**site["headers"], "Idempotency-Key": f"bc-{item_id}"}
+    body = {"code": "4006381333931"}
+    _refused(client, "POST", f"/api/v1/items/{item_id}/barcodes", headers, body)
+
+
+@BOUNDED
+@given(data=st.data())
+def test_a_location_label_batch_with_a_huge_id_is_refused(client, site, data):
+    body = data.draw(
+        st.one_of(
+            st.builds(lambda n: {"location_ids": [site["bin"], n]}, HUGE),
+            st.builds(lambda n: {"zone_id": n}, HUGE),
+        )
+    )
+    _refused(client, "POST", "/api/v1/labels/locations/batch", site["headers"], body)
+
+
+@BOUNDED
+@given(location_id=HUGE)
+def test_an_sscc_for_a_huge_location_is_refused(client, site, location_id):
+    headers = {**site["headers"], "Idempotency-Key": f"sscc-{location_id}"}
+    _refused(client, "POST", "/api/v1/labels/sscc", headers, {"location_id": location_id})

@@ -30,6 +30,8 @@ from .models import (
     WarehouseRegion,
 )
 from .rules import CHANNEL_KINDS
+from .webhook_http import vet_for_saving
+from .webhook_url_rules import WebhookUrlRefused
 
 CHANNEL_FIELDS = (
     "name",
@@ -134,6 +136,13 @@ def _check(fields: Mapping[str, Any]) -> None:
     for name in ("safety_buffer", "min_shelf_life_days"):
         if fields.get(name) is not None and fields[name] < 0:
             raise ValidationFailed(f"{name} cannot be negative", {"field": name})
+    if fields.get("webhook_url"):
+        # Before any transaction: this may look the host up (webhook_url_rules.py).
+        try:
+            vet_for_saving(fields["webhook_url"])
+        except WebhookUrlRefused as exc:
+            details = {"field": "webhook_url", "rule": exc.code, **exc.details}
+            raise ValidationFailed(exc.message, details) from exc
 
 
 def _set_warehouses(ch: Channel, codes: Sequence[str]) -> None:

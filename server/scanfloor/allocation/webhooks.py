@@ -6,14 +6,16 @@ dispatcher, with no transaction open. The body and headers are what channels hav
 received: {"id", "kind", "channel", "data"}, signed (Scanfloor-Signature), with the event
 kind in Scanfloor-Event and the outbox message id in Scanfloor-Delivery, the same id on
 every attempt, so a receiver deduplicates on it (delivery is at least once).
+
+The URL is checked again at every delivery (webhook_url_rules.py, webhook_http.py): a URL
+saved before the policy, or a name that now resolves to an internal address, is refused and
+recorded as a failed attempt; nothing is sent to it.
 """
 
 from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -22,6 +24,7 @@ from ..extensions import db
 from ..outbox.consumers import Message, Outcome, register
 from .models import Channel
 from .signing import HEADER, signature, webhook_kind
+from .webhook_http import loopback_allowed, post
 
 TIMEOUT_S = 5.0
 KIND = "channel"
@@ -50,21 +53,15 @@ def _body(msg: Message, channel_id: int, code: str) -> bytes:
 
 
 def _send(
-    url: str, secret: str, msg: Message, body: bytes, timeout: float
+    url: str, secret: str, msg: Message, body: bytes, timeout: float, allow_loopback: bool
 ) -> tuple[int | None, str | None]:
-    req = urllib.request.Request(url, data=body, method="POST")
-    req.add_header("Content-Type", "application/json")
-    req.add_header(HEADER, signature(secret, int(time.time()), body))
-    req.add_header("Scanfloor-Event", webhook_kind(msg.topic))
-    req.add_header("Scanfloor-Delivery", str(msg.id))
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            status = int(resp.status)
-            return status, None if 200 <= status < 300 else f"HTTP {status}"
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        return None, str(getattr(exc, "reason", exc))[:500] or exc.__class__.__name__
+    headers = {
+        "Content-Type": "application/json",
+        HEADER: signature(secret, int(time.time()), body),
+        "Scanfloor-Event": webhook_kind(msg.topic),
+        "Scanfloor-Delivery": str(msg.id),
+    }
+    return post(url, body, headers, timeout, allow_loopback=allow_loopback)
 
 
 def deliver_to_channel(msg: Message, seconds: float) -> Outcome:
@@ -78,7 +75,12 @@ def deliver_to_channel(msg: Message, seconds: float) -> Outcome:
     body = _body(msg, channel_id, row.code)
     db.session.rollback()  # no transaction held open across the network call
     status, error = _send(
-        row.webhook_url, row.webhook_secret or "", msg, body, min(TIMEOUT_S, seconds)
+        row.webhook_url,
+        row.webhook_secret or "",
+        msg,
+        body,
+        min(TIMEOUT_S, seconds),
+        loopback_allowed(),
     )
     return Outcome(error=error, status_code=status)
 
