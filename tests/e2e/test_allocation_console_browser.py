@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import requests
+from playwright.sync_api import expect
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
@@ -51,7 +52,8 @@ def test_manager_sees_a_channel_order_and_its_status_on_the_orders_page(demo_ser
     page.get_by_role("button", name="Search").click()
     row = page.locator("#orders-table tbody tr", has_text="E2E-ORDER-1")
     row.wait_for(timeout=10_000)
-    assert page.locator("#orders-table tbody tr").count() == 1
+    # The unfiltered list may show first (other tests' orders too): wait for the search's.
+    expect(page.locator("#orders-table tbody tr")).to_have_count(1, timeout=10_000)
     assert "E2E-WEB" in row.inner_text() and status in row.inner_text()
     page.screenshot(path=str(SHOTS / "console-orders.png"), full_page=True)
 
