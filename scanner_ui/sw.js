@@ -8,7 +8,7 @@
  *
  * Bump VERSION whenever a file below changes (tests check the list matches scanner_ui/).
  */
-const VERSION = "scanfloor-scanner-v3";
+const VERSION = "scanfloor-scanner-v5";
 const SHELL = "/scanner/";
 const PRECACHE = [
   SHELL,

@@ -79,7 +79,8 @@ export async function request(
   if (!resp.ok) {
     const e = data && data.error ? data.error : {};
     const err = new ApiError(resp.status, e.code, e.message, e.details);
-    if (resp.status === 401 && auth && bearer) listeners.forEach((fn) => fn(err));
+    // Also with no bearer: the device's copy of the token has ended, the server wants one.
+    if (resp.status === 401 && auth) listeners.forEach((fn) => fn(err));
     throw err;
   }
   return {

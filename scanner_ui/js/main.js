@@ -7,7 +7,7 @@ import * as feedback from "./feedback.js";
 import * as outbox from "./outbox.js";
 import { Router } from "./router.js";
 import { ScanCapture } from "./scan-capture.js";
-import { clearSession, currentSession } from "./session.js";
+import { deviceUser, endSession } from "./session.js";
 import { deviceId, loadSettings } from "./settings.js";
 import dockQueue from "./screens/dock-queue.js";
 import exceptions from "./screens/exceptions.js";
@@ -115,12 +115,22 @@ function boot() {
     },
   });
 
+  // The token ended (expired on this device, or the server refused it): the worker is kept
+  // (their queued scans stay theirs) and asked to sign in, then comes back to this screen.
+  // The sign-in screen says why; the flash is only the sound and colour of it.
+  function askSignIn(title, text) {
+    if (router.currentId === "signin") return;
+    feedback.warn(title, text);
+    const back = router.currentId === "home" ? "" : router.route();
+    router.navigate(`signin?why=send&next=${encodeURIComponent(back)}`);
+  }
   api.onUnauthorized(() => {
-    // The token expired or was revoked: sign in again. The outbox keeps everything queued.
-    clearSession();
-    feedback.warn("Sign in again", "Your session ended. Queued scans are kept.");
-    router.navigate("signin");
+    endSession();
+    askSignIn("Sign in again", "Your session ended. Saved scans are kept.");
   });
+  outbox.onSignInNeeded(({ pending }) =>
+    askSignIn("Sign in to send", `${pending} saved scans wait for you to sign in.`),
+  );
 
   outbox.onChange(showCounts);
   outbox.counts().then(showCounts);
@@ -128,7 +138,7 @@ function boot() {
   window.addEventListener("offline", showNetwork);
   showNetwork();
   $("outbox-badge").addEventListener("click", () =>
-    router.navigate(currentSession() ? "exceptions" : "signin"),
+    router.navigate(deviceUser() ? "exceptions" : "signin"),
   );
 
   // Any tap or key is a gesture that may start audio; "Start shift" makes it explicit.

@@ -10,16 +10,22 @@
 
 import { request, ApiError, NetworkError, describe } from "./api.js";
 import { done, tx } from "./idb.js";
-import { currentSession } from "./session.js";
+import { currentSession, deviceUser } from "./session.js";
 
 const STORE = "outbox";
-// A worker waits this long for an answer before hearing "saved on device". Safe to give up
-// early: if the request did get through, its replay is answered from the idempotency record.
+// A send gives up after this long; the record stays pending and is replayed later. Safe: if
+// the request did get through, its replay is answered from the idempotency record.
 const SEND_TIMEOUT_MS = 4000;
+// A worker who confirms with nothing queued before it hears the server's own answer if it
+// comes within this long (a refusal can then be dealt with on the spot); else "saved on
+// device" from the checks already made here, and the server's answer comes in its turn.
+export const ANSWER_WAIT_MS = 1000;
 const listeners = new Set();
+const signInListeners = new Set();
 // client_id -> resolve(outcome): the screen that just submitted waits for its own answer.
 const waiters = new Map();
 let flushing = null;
+let flushAgain = false;
 let retryTimer = null;
 let retryDelay = 5000;
 
@@ -29,40 +35,91 @@ export function onChange(fn) {
   return () => listeners.delete(fn);
 }
 
-async function changed() {
-  const c = await counts();
-  listeners.forEach((fn) => fn(c));
+/* Call fn({pending}) when scans wait to be sent, the server answers, and the worker's token
+ * has ended: only signing in again can send them. */
+export function onSignInNeeded(fn) {
+  signInListeners.add(fn);
+  return () => signInListeners.delete(fn);
 }
 
-/* {what, where, kind, path, body, client_id, context}: store it as pending, return it with its seq. */
+// Counting is coalesced: while a queue drains, the header follows each record that lands
+// without a recount per record piling up behind the sends.
+let recount = null;
+let recountAgain = false;
+function changed() {
+  if (recount) {
+    recountAgain = true;
+    return recount;
+  }
+  recount = (async () => {
+    do {
+      recountAgain = false;
+      const c = await counts();
+      listeners.forEach((fn) => fn(c));
+    } while (recountAgain);
+  })().finally(() => {
+    recount = null;
+  });
+  return recount;
+}
+
+/* {what, where, kind, path, body, client_id, context}: store it as pending, return it with its
+ * seq. It keeps the worker who scanned it, even if their token has ended on this device. */
 export async function enqueue(rec) {
+  const user = deviceUser();
   const record = {
     ...rec,
     method: "POST",
     status: "pending",
-    user_id: currentSession()?.user?.id ?? null,
+    user_id: user?.id ?? null,
+    user_name: user ? user.display_name || user.username : null,
     created_at: new Date().toISOString(),
     attempts: 0,
     last_error: null,
   };
   record.seq = await tx(STORE, "readwrite", (s) => done(s.add(record)));
-  await changed();
+  changed();
   return record;
 }
 
-/* Store, then send now (after anything older). Resolves to one outcome:
+/* Store, then answer at once; it goes to the server in its turn. Resolves to one outcome:
  *   {sent: true, data, replayed}      the server accepted it
  *   {refused: true, error}            the server said no (the record is kept as "refused")
- *   {queued: true, error}             no answer yet: it stays pending and is replayed later */
-export async function submit(rec) {
+ *   {queued: true, reason, error}     saved on the device, sent later; reason: "offline",
+ *                                      "backlog" (older scans go first), "slow" (no answer
+ *                                      within ANSWER_WAIT_MS), "signin" (token ended)
+ * Never waits behind a backlog: with anything older still to send, it is queued at once. */
+export async function submit(rec, { waitMs = ANSWER_WAIT_MS } = {}) {
   const record = await enqueue(rec);
   const outcome = new Promise((resolve) => waiters.set(record.client_id, resolve));
-  await flush();
-  // A flush already under way may have read the queue before this record was stored.
-  if (waiters.has(record.client_id)) await flush();
-  if (waiters.has(record.client_id))
-    settle(record.client_id, { queued: true, error: new NetworkError() });
+  const queued = (reason, error = new NetworkError()) =>
+    settle(record.client_id, { queued: true, reason, error });
+  if (!currentSession()) queued("signin");
+  else if (navigator.onLine === false) queued("offline");
+  else if (flushing || (await olderPending(record))) queued("backlog");
+  else
+    setTimeout(
+      () => queued("slow", new NetworkError("the server did not answer in time")),
+      waitMs,
+    );
+  flush();
   return outcome;
+}
+
+/* Is anything of the same worker, older than rec, still waiting to be sent? */
+async function olderPending(rec) {
+  return tx(STORE, "readonly", (s) => {
+    const req = s.index("status").openCursor(IDBKeyRange.only("pending"));
+    return new Promise((resolve, reject) => {
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const cur = req.result;
+        if (!cur || cur.value.seq >= rec.seq) resolve(false);
+        else if (cur.value.user_id === rec.user_id) resolve(true);
+        else cur.continue();
+      };
+    });
+  });
 }
 
 function settle(clientId, outcome) {
@@ -78,11 +135,22 @@ export async function all() {
 }
 
 export async function counts() {
-  const rows = await all();
-  return {
-    pending: rows.filter((r) => r.status === "pending").length,
-    problems: rows.filter((r) => r.status === "problem").length,
-  };
+  return tx(STORE, "readonly", async (s) => {
+    const status = s.index("status");
+    const [pending, problems] = await Promise.all([
+      done(status.count("pending")),
+      done(status.count("problem")),
+    ]);
+    return { pending, problems };
+  });
+}
+
+/* Pending records of one worker (by user id), oldest first. */
+export async function pendingOf(userId) {
+  const rows = await tx(STORE, "readonly", (s) =>
+    done(s.index("status").getAll(IDBKeyRange.only("pending"))),
+  );
+  return rows.filter((r) => r.user_id === userId).sort((a, b) => a.seq - b.seq);
 }
 
 export async function problems() {
@@ -117,13 +185,23 @@ export async function escalate(seq) {
 
 /* Send pending records of the signed-in user, oldest first. One flush at a time (per tab,
  * and across tabs where Web Locks exist); the idempotency key makes a double send harmless
- * anyway. Stops at the first record that gets no answer, so order is kept. */
+ * anyway. Stops at the first record that gets no answer, so order is kept. A flush asked for
+ * while one runs runs again after it (a record stored meanwhile goes in its turn). Records of
+ * another worker wait for that worker to sign in (Exceptions lists them). */
 export function flush() {
-  if (!flushing) {
-    flushing = withLock(flushOnce).finally(() => {
-      flushing = null;
-    });
+  if (flushing) {
+    flushAgain = true;
+    return flushing;
   }
+  flushing = (async () => {
+    let stopped;
+    do {
+      flushAgain = false;
+      stopped = await withLock(flushOnce);
+    } while (flushAgain && !stopped);
+  })().finally(() => {
+    flushing = null;
+  });
   return flushing;
 }
 
@@ -132,16 +210,16 @@ function withLock(fn) {
   return fn();
 }
 
+/* One pass over the queue; returns the error it stopped at, or null. */
 async function flushOnce() {
   const session = currentSession();
-  if (!session) return;
-  const rows = (await all()).filter((r) => r.status === "pending" && r.user_id === session.user.id);
-  rows.sort((a, b) => a.seq - b.seq);
+  if (!session) return askForSignIn();
+  const rows = await pendingOf(session.user.id);
   // The browser knows it has no network: no need to wait for each request to fail.
   let stopped = navigator.onLine === false ? new NetworkError() : null;
   for (const rec of rows) {
     if (stopped) {
-      settle(rec.client_id, { queued: true, error: stopped });
+      settle(rec.client_id, { queued: true, reason: "offline", error: stopped });
       continue;
     }
     try {
@@ -165,15 +243,48 @@ async function flushOnce() {
         });
         settle(rec.client_id, { refused: true, error: err });
       } else {
-        // No network, a 5xx, or a token that expired: keep it pending and stop here.
+        // No network, a 5xx, or a token that ended (401: the app asks for sign-in): keep it
+        // pending and stop here.
         await update(rec.seq, { attempts: rec.attempts + 1, last_error: error });
-        settle(rec.client_id, { queued: true, error: err });
+        const reason = err.status === 401 ? "signin" : "offline";
+        settle(rec.client_id, { queued: true, reason, error: err });
         stopped = err;
       }
     }
+    changed(); // the header counts down as each one lands
   }
   await changed();
-  scheduleRetry(stopped);
+  scheduleRetry(stopped && !(stopped.status === 401));
+  return stopped;
+}
+
+/* No token: if the device's worker has scans waiting and the server can be reached, they
+ * need to sign in (told to onSignInNeeded). In a dead spot, try again later. */
+async function askForSignIn() {
+  const user = deviceUser();
+  const waiting = user ? await pendingOf(user.id) : [];
+  for (const rec of waiting)
+    settle(rec.client_id, { queued: true, reason: "signin", error: new NetworkError() });
+  if (!waiting.length) return null;
+  const stopped = new NetworkError("sign in to send");
+  if (navigator.onLine !== false && (await serverAnswers())) {
+    signInListeners.forEach((fn) => fn({ pending: waiting.length, user }));
+    scheduleRetry(false);
+  } else scheduleRetry(true);
+  return stopped;
+}
+
+async function serverAnswers() {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 2500);
+  try {
+    const resp = await fetch("/healthz", { cache: "no-store", signal: controller.signal });
+    return resp.ok;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /* A supervisor's PIN rides along only until the server has answered. */

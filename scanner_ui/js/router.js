@@ -1,7 +1,7 @@
 // Hash routes (#/receive?po=3): a reload, or the service worker's cached shell, comes back to
 // the same screen. One screen is mounted at a time; scans go to it.
 
-import { currentSession, hasRole } from "./session.js";
+import { deviceUser, hasRole } from "./session.js";
 
 export class Router {
   constructor({ outlet, screens, ctx, onTitle }) {
@@ -29,16 +29,18 @@ export class Router {
   render() {
     let { id, params } = this.parse();
     let screen = this.screens[id];
-    const session = currentSession();
+    // A worker whose token ended during the shift keeps working on the device's saved copy;
+    // the outbox asks them to sign in as soon as something has to be sent.
+    const user = deviceUser();
     if (!screen) {
       id = "home";
       screen = this.screens.home;
     }
-    if (screen.minRole && !session) {
+    if (screen.minRole && !user) {
       id = "signin";
       screen = this.screens.signin;
       params = { next: this.parse().id === "signin" ? "" : location.hash.slice(2) };
-    } else if (screen.minRole && !hasRole(session.user, screen.minRole)) {
+    } else if (screen.minRole && !hasRole(user, screen.minRole)) {
       id = "home";
       screen = this.screens.home;
     }
@@ -53,6 +55,11 @@ export class Router {
     this.onTitle(typeof screen.title === "function" ? screen.title(params) : screen.title);
     window.scrollTo(0, 0);
     this.ctx.refocus();
+  }
+
+  /* The current route (for "come back here after signing in"). */
+  route() {
+    return location.hash.replace(/^#\/?/, "");
   }
 
   dispatchScan(raw, source) {

@@ -11,6 +11,9 @@ export const DEFAULTS = Object.freeze({
   gsStandIn: "|",
   cameraFps: 8,
   cameraDedupeMs: 1500,
+  // With nothing queued before it, a confirmation waits this long for the server's own answer
+  // (so a refusal can be dealt with on the spot), then answers "saved on device".
+  answerWaitMs: 1000,
 });
 
 export function loadSettings() {
@@ -25,6 +28,7 @@ export function loadSettings() {
   merged.scanMinLength = positive(merged.scanMinLength, DEFAULTS.scanMinLength);
   merged.cameraFps = Math.min(10, Math.max(5, positive(merged.cameraFps, DEFAULTS.cameraFps)));
   merged.cameraDedupeMs = positive(merged.cameraDedupeMs, DEFAULTS.cameraDedupeMs);
+  merged.answerWaitMs = Math.min(4000, positive(merged.answerWaitMs, DEFAULTS.answerWaitMs));
   if (typeof merged.gsStandIn !== "string" || merged.gsStandIn.length > 1)
     merged.gsStandIn = DEFAULTS.gsStandIn;
   return merged;

@@ -8,13 +8,16 @@
 // What the flow does for every screen:
 // - one instruction at a time: `s.step` names the step, `paint()` draws that step's view
 //   (focusing a field marked `data-focus`, else giving the focus back to the scan sink);
-// - scans go to the current step's `scan(scan, raw)`; a step with no `scan` answers with a
-//   warning (`hold`), and a scan that a step answered with no signal still gets one, so no
-//   scan is ever silent;
-// - `expect()` checks a scan against the device's saved task first (works in a dead spot), then,
-//   if the step allows, asks the server what the code is (`/barcodes/resolve`);
+// - scans go to the current step's `scan(scan, raw)`, one at a time in the order scanned: a
+//   scan that comes while the screen still works on the last one waits its turn (a few; more
+//   are refused out loud); a step with no `scan` answers with a warning (`hold`), and a scan
+//   that a step answered with no signal still gets one, so no scan is ever silent;
+// - `expect()` checks a scan against the device's saved task first (works in a dead spot) and
+//   answers from it at once; if the step allows, it then asks the server what the code is
+//   (`/barcodes/resolve`) to say more precisely why not;
 // - `confirm()` stores the confirmation in the outbox (client_scan_id = Idempotency-Key) and
-//   sends it: sent, saved on the device (queued) or refused (the screen says what to ask next);
+//   answers at once: sent, saved on the device (queued: offline, behind older scans, or no
+//   answer within `answerWaitMs`) or refused (the screen says what to ask next);
 // - `load()` reads a list fresh, or the saved copy offline; `actions()` is the bottom bar.
 
 import { ApiError, NetworkError, describe, post } from "./api.js";
@@ -24,6 +27,8 @@ import { newClientId } from "./settings.js";
 import { fresh } from "./task-cache.js";
 
 const RESOLVE_TIMEOUT_MS = 2500;
+// Scans waiting for the screen to finish the one before: more than this are refused aloud.
+const MAX_WAITING_SCANS = 4;
 
 export function taskFlow(ctx, { state = {}, first, hold = ["Finish this step first", ""] }) {
   const el = h("section", { class: "screen-body" });
@@ -31,6 +36,9 @@ export function taskFlow(ctx, { state = {}, first, hold = ["Finish this step fir
   let steps = {};
   let alive = true;
   let signals = 0;
+  const waiting = []; // scans taken while the screen worked on an earlier one
+  let scanning = false;
+  let idle = null; // resolves when a confirmation in progress has its answer
   const count = () => {
     signals += 1;
   };
@@ -59,6 +67,12 @@ export function taskFlow(ctx, { state = {}, first, hold = ["Finish this step fir
       const field = el.querySelector("[data-focus]");
       if (field) field.focus();
       else ctx.refocus();
+    },
+    /* Keep the task in the address (no re-mount): a reload, or signing in again after the
+     * token ended, comes back to it. */
+    remember(route) {
+      const hash = `#/${route}`;
+      if (alive && location.hash !== hash) history.replaceState(history.state, "", hash);
     },
     /* Go to a step; with kind and text, say them there (else the message is cleared). */
     go(step, kind = null, text = "") {
@@ -96,8 +110,38 @@ export function taskFlow(ctx, { state = {}, first, hold = ["Finish this step fir
 
     // --- scans --------------------------------------------------------------------------
 
-    async onScan(raw) {
-      if (s.busy) return;
+    /* Every scan is taken: handled now, or after the one in progress (in order). */
+    onScan(raw) {
+      if (waiting.length >= MAX_WAITING_SCANS) {
+        ctx.feedback.error("Too fast", "Wait for the screen, then scan that again.");
+        return;
+      }
+      waiting.push(raw);
+      if (!scanning) flow.drainScans();
+    },
+
+    async drainScans() {
+      scanning = true;
+      try {
+        while (waiting.length) {
+          if (s.busy && idle) await idle; // a confirmation tapped on screen is finishing
+          const raw = waiting.shift();
+          if (!alive) {
+            ctx.feedback.warn("Scan again", "The screen changed before this scan was read.");
+            continue;
+          }
+          try {
+            await flow.handleScan(raw);
+          } catch (err) {
+            ctx.feedback.error("Scan not used", describe(err));
+          }
+        }
+      } finally {
+        scanning = false;
+      }
+    },
+
+    async handleScan(raw) {
       const step = steps[s.step];
       if (!step?.scan) {
         ctx.feedback.warn(...(step?.hold || hold));
@@ -131,28 +175,45 @@ export function taskFlow(ctx, { state = {}, first, hold = ["Finish this step fir
           }
         }
         let resolved = null;
-        if (!found && (ask || online)) {
-          resolved = await flow.lookup(raw);
-          if (online && resolved) found = online(resolved, scan);
+        if (!found && online) {
+          // A second chance from the server: it may accept, so it is waited for (briefly).
+          resolved = await flow.lookup(raw, ctx.settings().answerWaitMs);
+          if (resolved) found = online(resolved, scan);
         }
         if (found) {
-          accept(found, scan, raw);
+          await accept(found, scan, raw);
           return;
         }
         if (otherwise) {
           otherwise(scan, raw, resolved);
           return;
         }
+        // The saved task has said no: answer now, then let the server say what it is.
         const why = refuse(scan, resolved);
         flow.refuse(why.title, why.text, why.shown);
+        if (ask && !resolved) flow.explain(scan, raw, refuse);
       };
+    },
+
+    /* After a refusal from the saved task: ask the server what the code was, and if the
+     * screen still shows that refusal, put the server's more precise reason in its place. */
+    async explain(scan, raw, refuse) {
+      const shown = s.msg;
+      const step = s.step;
+      if (navigator.onLine === false) return;
+      const resolved = await flow.lookup(raw);
+      if (!resolved || !alive || s.msg !== shown || s.step !== step) return;
+      const why = refuse(scan, resolved);
+      flow.say("error", why.shown || why.text);
+      flow.paint();
     },
 
     /* What the server says a code is ({kind: item|location|container|unknown, ...}), or null
      * when it cannot be asked (offline: the saved task has already said no). */
-    async lookup(raw) {
+    async lookup(raw, timeoutMs = RESOLVE_TIMEOUT_MS) {
+      if (navigator.onLine === false) return null;
       try {
-        return await post("/barcodes/resolve", { code: raw }, { timeoutMs: RESOLVE_TIMEOUT_MS });
+        return await post("/barcodes/resolve", { code: raw }, { timeoutMs });
       } catch {
         return null;
       }
@@ -179,13 +240,23 @@ export function taskFlow(ctx, { state = {}, first, hold = ["Finish this step fir
      *   on.refused(err, code)  the server said no: the flow has sounded the error and shown
      *                           why; the screen picks the step to ask next. */
     async confirm(record, on) {
-      if (s.busy) return;
+      if (s.busy) {
+        // A second tap while the first is being saved: said, never silently ignored.
+        ctx.feedback.warn("Still saving", "The last confirmation is being saved.");
+        return;
+      }
       s.busy = true;
+      let release;
+      idle = new Promise((resolve) => {
+        release = resolve;
+      });
       let outcome;
       try {
         outcome = await submitToOutbox(ctx, record);
       } finally {
         s.busy = false;
+        idle = null;
+        release();
       }
       if (outcome.sent) on.sent(outcome.data);
       else if (outcome.queued) on.queued();
@@ -220,20 +291,32 @@ export function taskFlow(ctx, { state = {}, first, hold = ["Finish this step fir
 /* One confirmation: stored in the outbox (its client id is the client_scan_id and the
  * Idempotency-Key), then sent. Stored for later after passing the local checks is a success
  * for the worker: it sends by itself. */
+const QUEUED_WHY = {
+  offline: "Sends by itself (no network).",
+  backlog: "Sends by itself, after the scans saved before it.",
+  slow: "Sends by itself (the server is slow to answer).",
+  signin: "Sends once you sign in again.",
+};
+
 async function submitToOutbox(ctx, { kind, path, body, what, where, route }) {
   const clientId = newClientId();
-  const outcome = await ctx.outbox.submit({
-    kind,
-    path,
-    client_id: clientId,
-    body: { ...body, client_scan_id: clientId, device_id: ctx.deviceId },
-    what,
-    where,
-    context: { route },
-  });
+  const outcome = await ctx.outbox.submit(
+    {
+      kind,
+      path,
+      client_id: clientId,
+      body: { ...body, client_scan_id: clientId, device_id: ctx.deviceId },
+      what,
+      where,
+      context: { route },
+    },
+    { waitMs: ctx.settings().answerWaitMs },
+  );
   if (outcome.queued) {
-    const why = outcome.error instanceof NetworkError ? "no network" : "the server is busy";
-    ctx.feedback.success("Saved on device", `${what} → ${where}. Sends by itself (${why}).`);
+    const why =
+      QUEUED_WHY[outcome.reason] ||
+      (outcome.error instanceof NetworkError ? QUEUED_WHY.offline : QUEUED_WHY.slow);
+    ctx.feedback.success("Saved on device", `${what} → ${where}. ${why}`);
   }
   return outcome;
 }

@@ -13,8 +13,10 @@ import requests
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PHONE = {"viewport": {"width": 412, "height": 915}, "is_mobile": True, "has_touch": True}
 # Playwright's typing is a few ms a key, but a busy 2-core machine can stretch a gap past a
-# real scanner's 50 ms: the tests give the app a wide threshold (a per-device setting).
-WIDE_GAP_SETTINGS = '{"scanGapMs": 1000}'
+# real scanner's 50 ms: the tests give the app a wide threshold (a per-device setting). They
+# also let a confirmation wait up to 4 s for the server's own answer (1 s on a real device),
+# so a loaded machine does not turn an online answer into "saved on device".
+WIDE_GAP_SETTINGS = '{"scanGapMs": 1000, "answerWaitMs": 4000}'
 TIMEOUT_MS = 15_000
 WORKER = ("BADGE-0004", "4567")
 SUPERVISOR = ("BADGE-0003", "3456")

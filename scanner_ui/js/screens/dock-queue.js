@@ -43,7 +43,7 @@ export default {
               h(
                 "li",
                 { class: "card" },
-                h("h3", {}, `${t.quantity} × ${t.item?.sku ?? t.container?.code ?? "?"}`),
+                h("h2", {}, `${t.quantity} × ${t.item?.sku ?? t.container?.code ?? "?"}`),
                 t.item?.name && h("p", {}, t.item.name),
                 h(
                   "p",

@@ -3,6 +3,7 @@
 // Nothing leaves this list without someone choosing to.
 
 import { button, formatTime, h, message, render } from "../dom.js";
+import { currentSession } from "../session.js";
 
 export default {
   id: "exceptions",
@@ -24,7 +25,7 @@ export default {
       return h(
         "li",
         { class: "card", dataset: { seq: String(rec.seq), code: err.code || "" } },
-        h("h3", {}, rec.what || rec.kind),
+        h("h2", {}, rec.what || rec.kind),
         h("p", {}, "Where: ", h("strong", {}, rec.where || "—")),
         h("p", {}, "When: ", h("strong", {}, formatTime(rec.created_at))),
         h(
@@ -77,6 +78,8 @@ export default {
                 { class: "card" },
                 h("h3", {}, r.what || r.kind),
                 h("p", {}, `${r.where || ""} · ${formatTime(r.created_at)}`),
+                h("p", {}, "Scanned by ", h("strong", {}, r.user_name || "nobody signed in")),
+                waitsFor(r) && h("p", { class: "tag" }, waitsFor(r)),
                 r.last_error && h("p", {}, `Last try: ${r.last_error.message}`),
               ),
             ),
@@ -89,10 +92,30 @@ export default {
             button("Send now", async () => {
               await ctx.outbox.flush();
               await load();
+              const left = rows.filter((r) => r.status === "pending").length;
+              msg = left
+                ? { kind: "warn", text: `${left} not sent yet: ${notSentWhy()}` }
+                : { kind: "ok", text: "Everything was sent." };
+              paint();
             }),
           button("Home", () => ctx.navigate("home")),
         ),
       );
+    }
+
+    /* A pending scan is only sent under the worker who scanned it. */
+    function waitsFor(rec) {
+      const me = currentSession()?.user;
+      if (rec.user_id == null) return "Scanned with nobody signed in: a supervisor decides.";
+      if (!me) return `Waits for ${rec.user_name || "its worker"} to sign in.`;
+      if (me.id !== rec.user_id) return `Waits for ${rec.user_name || "its worker"} to sign in.`;
+      return null;
+    }
+
+    function notSentWhy() {
+      if (!currentSession()) return "sign in to send them.";
+      if (navigator.onLine === false) return "no network.";
+      return "the server did not take them yet, or they wait for their own worker.";
     }
 
     async function rescan(rec) {

@@ -2,7 +2,7 @@
 
 import { post } from "../api.js";
 import { button, h, message, render } from "../dom.js";
-import { clearSession, currentSession, hasRole } from "../session.js";
+import { clearSession, deviceUser, hasRole, signInNeeded } from "../session.js";
 
 const JOBS = [
   { route: "receive", label: "Receive", sub: "Goods in against a purchase order", role: "worker" },
@@ -22,7 +22,7 @@ export default {
   minRole: "worker",
   mount(ctx) {
     const el = h("section", { class: "screen-body" });
-    const user = currentSession().user;
+    const user = deviceUser();
     let problems = 0;
 
     function paint() {
@@ -38,6 +38,10 @@ export default {
         ),
         h("h1", { class: "instruction" }, ready ? "Choose a job" : "Tap Start shift"),
         !ready && message("info", "Start shift turns on the scan sounds."),
+        signInNeeded() &&
+          message("warn", "Your session ended: scans are saved on this device until you sign in."),
+        signInNeeded() &&
+          button("Sign in to send", () => ctx.navigate("signin?why=send"), { kind: "primary" }),
         h("div", { class: "grow" }),
         h(
           "div",

@@ -11,7 +11,8 @@ import { taskFlow } from "../task-flow.js";
 import { isSuggestedBin, pickTask, scanMatchesTask } from "./putaway-rules.js";
 import { putawayViews } from "./putaway-views.js";
 
-const PREFETCH = 20;
+// Every task the list shows (the server sends at most 50), so any of them works in a dead spot.
+const PREFETCH = 50;
 const FRESH_MS = 60_000; // a task saved less than a minute ago is not fetched again
 const taskUrl = (id) => `/putaway/tasks/${encodeURIComponent(id)}`;
 
@@ -36,6 +37,7 @@ export default {
       );
       s.tasks = r.value;
       s.stale = r.stale;
+      if (s.step === "list") flow.remember("putaway");
       if (!r.stale) prefetchDetails(r.value);
       if (s.step === "list") paint();
     }
@@ -69,6 +71,7 @@ export default {
 
     function showTask(task, stale = false) {
       Object.assign(s, { task, quantity: task.quantity, scanned: null, stale });
+      flow.remember(`putaway?task=${task.id}`);
       if (stale) go("bin", "warn", "Offline: checking against this device's copy of the task.");
       else go("bin");
     }

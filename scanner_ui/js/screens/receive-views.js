@@ -265,7 +265,7 @@ export function receiveViews(ctx, flow, act) {
     return h(
       "div",
       { class: "card" },
-      h("h3", {}, "Damaged (goes to quarantine)"),
+      h("h2", {}, "Damaged (goes to quarantine)"),
       dmg.el,
       h(
         "div",

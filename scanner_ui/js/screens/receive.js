@@ -58,6 +58,7 @@ export default {
       );
       s.pos = r.value;
       s.posStale = r.stale;
+      if (s.step === "po") flow.remember("receive");
       paint();
     }
 
@@ -66,6 +67,7 @@ export default {
         const r = await fresh(keys.poContext(id), () => get(`/purchase-orders/${id}/scan-context`));
         s.ctxData = r.value;
         s.stale = r.stale;
+        flow.remember(`receive?po=${id}`);
         toItem(
           r.stale
             ? {
@@ -184,7 +186,7 @@ export default {
     }
 
     async function submit(dock) {
-      if (s.busy) return;
+      // (A second confirmation while one is being saved is answered by flow.confirm.)
       if (overLimit() && !s.approval) {
         s.pendingDock = dock;
         confirmQuantity();

@@ -3,7 +3,7 @@
 import { ApiError, NetworkError, post } from "../api.js";
 import { button, h, message, render } from "../dom.js";
 import { parseScan } from "../gs1.js";
-import { saveSession } from "../session.js";
+import { deviceUser, saveSession, signInNeeded } from "../session.js";
 
 export default {
   id: "signin",
@@ -12,6 +12,21 @@ export default {
   mount(ctx, params) {
     const state = { step: "badge", badge: "", typing: false, msg: null, busy: false };
     const el = h("section", { class: "screen-body" });
+    // The worker whose token ended with scans still to send: said here, on the screen, for as
+    // long as it is true (not only in the flash).
+    const ended = signInNeeded() ? deviceUser() : null;
+    let waiting = 0;
+
+    function why() {
+      if (!ended) return null;
+      if (!waiting) return message("warn", "Your session ended. Sign in again to go on.");
+      const who = ended.display_name || ended.username;
+      return message(
+        "warn",
+        `Your session ended. ${waiting} scan${waiting === 1 ? "" : "s"} by ${who} ` +
+          "are saved on this device: sign in to send them.",
+      );
+    }
 
     function paint() {
       render(el, ...(state.step === "badge" ? badgeStep() : pinStep()));
@@ -24,6 +39,7 @@ export default {
       return [
         h("p", { class: "context" }, "Device ", h("strong", {}, ctx.deviceId.slice(-8))),
         h("h1", { class: "instruction" }, "Scan your badge"),
+        why(),
         state.msg && message(state.msg.kind, state.msg.text),
         state.typing &&
           h(
@@ -55,6 +71,11 @@ export default {
             await ctx.camera.toggle();
             paint();
           }),
+          ended &&
+            params.next &&
+            button("Back to the task (keeps saving)", () => ctx.navigate(params.next), {
+              kind: "link",
+            }),
           button("Scanner settings", () => ctx.navigate("settings"), { kind: "link" }),
         ),
       ];
@@ -64,6 +85,7 @@ export default {
       return [
         h("p", { class: "context" }, "Badge ", h("strong", {}, state.badge)),
         h("h1", { class: "instruction" }, "Enter your PIN"),
+        why(),
         state.msg && message(state.msg.kind, state.msg.text),
         h(
           "form",
@@ -122,9 +144,15 @@ export default {
           { auth: false },
         );
         saveSession(data);
-        ctx.feedback.success("Signed in", data.user.display_name || data.user.username);
+        const name = data.user.display_name || data.user.username;
+        if (ended && waiting && ended.id !== data.user.id) {
+          // Another worker's scans are never sent under this worker's name.
+          const who = ended.display_name || ended.username;
+          ctx.feedback.warn("Signed in", `${name}. ${waiting} scans by ${who} wait for ${who}.`);
+        } else ctx.feedback.success("Signed in", name);
         ctx.outbox.flush();
-        ctx.navigate(params.next || "home");
+        // Back to the task the worker was on (the same worker only).
+        ctx.navigate((!ended || ended.id === data.user.id) && params.next ? params.next : "home");
         return;
       } catch (err) {
         if (err instanceof ApiError && err.code === "badge_locked") {
@@ -160,6 +188,11 @@ export default {
     }
 
     paint();
+    if (ended)
+      ctx.outbox.pendingOf(ended.id).then((rows) => {
+        waiting = rows.length;
+        if (waiting && state.step === "badge" && !state.typing) paint();
+      });
     return {
       el,
       onScan(raw) {
