@@ -57,3 +57,14 @@ def test_a_lot_swap_is_a_fall_for_the_lot_that_left_and_a_rise_for_the_item():
     swap = [Line(7, 2, BIN_A, SCRAP, lot_id=11), Line(7, 2, DOCK, BIN_A, lot_id=12)]
     got = sellable_change(swap, SELLABLE)
     assert (got.fell, got.rose, got.changed) == ({(7, WH1)}, {7}, {7})
+
+
+def test_stock_without_a_lot_is_not_the_same_position_as_any_lot():
+    swap = [Line(7, 2, BIN_A, SCRAP, lot_id=1), Line(7, 2, DOCK, BIN_A)]
+    got = sellable_change(swap, SELLABLE)
+    assert (got.fell, got.rose, got.changed) == ({(7, WH1)}, {7}, {7})
+
+
+def test_a_single_unit_arriving_or_leaving_is_a_change():
+    got = sellable_change([Line(7, 1, DOCK, BIN_A), Line(8, 1, BIN_B, SCRAP)], SELLABLE)
+    assert (got.fell, got.rose, got.changed) == ({(8, WH1)}, {7}, {7, 8})

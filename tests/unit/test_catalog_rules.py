@@ -75,8 +75,9 @@ def test_expiry_can_only_be_tracked_on_lot_tracked_items():
     check_tracking("serial", False)
     with pytest.raises(CatalogRuleError, match="tracking to 'lot'"):
         check_tracking("none", True)
-    with pytest.raises(CatalogRuleError):
+    with pytest.raises(CatalogRuleError) as refused:
         check_tracking("batch", False)
+    assert refused.value.details == {"tracking": "batch"}
 
 
 # --- locations ----------------------------------------------------------------------------
@@ -120,8 +121,10 @@ def test_levels_accept_their_types(level, location_type):
     ],
 )
 def test_levels_refuse_types_that_do_not_belong_to_them(level, location_type):
-    with pytest.raises(CatalogRuleError):
+    with pytest.raises(CatalogRuleError) as refused:
         check_location_kind(level, location_type)
+    assert refused.value.details.get("level", level) == level
+    assert refused.value.details.get("type", location_type) == location_type
 
 
 @pytest.mark.parametrize(
@@ -156,8 +159,9 @@ def test_nothing_sits_under_a_virtual_location():
 def test_location_codes_are_trimmed_and_upper_cased_and_refuse_inner_spaces():
     assert normalise_location_code("  a-01-02 ") == "A-01-02"
     for bad in ("", "   ", "A 01", "X" * 65):
-        with pytest.raises(CatalogRuleError):
+        with pytest.raises(CatalogRuleError) as refused:
             normalise_location_code(bad)
+        assert refused.value.details == {"code": bad}
 
 
 def test_a_gtin_cannot_be_a_location_barcode():
@@ -196,8 +200,11 @@ def test_anything_else_is_an_lpn_upper_cased():
 
 @pytest.mark.parametrize("raw", ["4006381333931", "04006381333931", "T" * 33, "a b", "x"])
 def test_gtins_and_unprintable_or_overlong_lpns_are_not_container_codes(raw):
-    with pytest.raises(CodeError):
+    with pytest.raises(CodeError) as refused:
         canonical_container_code(raw)
+    assert str(refused.value).startswith(
+        ("a GTIN identifies a product", "an LPN is at most", "internal codes are")
+    )
 
 
 def test_container_symbology_follows_the_stored_code():
@@ -211,8 +218,9 @@ def test_container_symbology_follows_the_stored_code():
 def test_lot_codes_compare_case_insensitively():
     assert normalise_lot_code(" lot-42a ") == "LOT-42A"
     for bad in ("", "L 1", "L" * 41):
-        with pytest.raises(CatalogRuleError):
+        with pytest.raises(CatalogRuleError) as refused:
             normalise_lot_code(bad)
+        assert refused.value.details == {"code": bad}
 
 
 def test_a_cursor_is_the_last_id_of_a_full_page():

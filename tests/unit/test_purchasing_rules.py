@@ -69,11 +69,13 @@ def test_po_numbers_and_supplier_codes_are_normalised():
     assert normalise_po_number(" po-100 ") == "PO-100"
     assert normalise_supplier_code("acme_1") == "ACME_1"
     for bad in ("", "PO 1", "x" * 41):
-        with pytest.raises(PurchasingRuleError):
+        with pytest.raises(PurchasingRuleError) as refused:
             normalise_po_number(bad)
+        assert (refused.value.code, refused.value.details) == ("invalid_number", {"number": bad})
     for bad in ("", "AC ME", "ÄCME", "A/B"):
-        with pytest.raises(PurchasingRuleError):
+        with pytest.raises(PurchasingRuleError) as refused:
             normalise_supplier_code(bad)
+        assert (refused.value.code, refused.value.details) == ("invalid_code", {"code": bad})
 
 
 def test_unit_cost_is_a_non_negative_decimal_with_at_most_six_places():

@@ -15,17 +15,24 @@ from scanfloor.putaway.rules import (
     BinCandidate,
     LoadLine,
     NoBinAvailable,
+    Suggestion,
     age_minutes,
     bin_meets_rules,
     item_zone,
     parse_task_id,
-    suggest_bin,
     suggest_bin_for_load,
     task_id,
 )
 
 ITEM, OTHER, LOT, LOT2 = 1, 2, 10, 11
 ZONE_A, ZONE_B = 100, 200
+
+
+def suggest_bin(
+    item_id: int, lot_id: int | None, quantity: int, bins: list[BinCandidate], zone_id: int | None
+) -> Suggestion:
+    """The bin for loose stock: a load of one line."""
+    return suggest_bin_for_load([LoadLine(item_id, lot_id, quantity)], bins, zone_id)
 
 
 def bin_(
@@ -152,9 +159,10 @@ def test_an_item_without_a_zone_goes_to_the_first_empty_bin_of_any_zone():
 
 def test_no_bin_with_room_anywhere_raises_no_bin_available():
     bins = [bin_(1, 10, capacity=2), bin_(2, 20, total=1, holds={(OTHER, None)})]
-    with pytest.raises(NoBinAvailable):
+    why = "no bin holds this item and lot with room, and no empty bin fits it"
+    with pytest.raises(NoBinAvailable, match=f"^{why}$"):
         suggest_bin(ITEM, None, 3, bins, ZONE_A)
-    with pytest.raises(NoBinAvailable):
+    with pytest.raises(NoBinAvailable, match=f"^{why}$"):
         suggest_bin(ITEM, None, 1, [], None)
 
 
@@ -208,7 +216,7 @@ def test_a_mixed_load_goes_to_a_bin_holding_all_of_its_lines_only():
 
 
 def test_a_load_with_nothing_in_it_is_a_programming_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^a load has at least one line$"):
         suggest_bin_for_load([], [bin_(1, 1)], None)
 
 
@@ -239,7 +247,7 @@ def test_task_ids_name_the_balance_or_the_container_and_parse_back():
     ["", "b", "b-", "x-1", "b-0", "b-01", "b--1", "b-1.5", "B-1", "c-\u0661", "b-" + "9" * 19],
 )
 def test_anything_else_is_not_a_task_id(raw):
-    with pytest.raises(BadTaskId):
+    with pytest.raises(BadTaskId, match=r"^a putaway task id is b-<number> or c-<number>$"):
         parse_task_id(raw)
 
 

@@ -29,6 +29,16 @@ def _code(excinfo: pytest.ExceptionInfo[ReceivingRuleError]) -> str:
     return excinfo.value.code
 
 
+def refusal(check, *args, **kwargs) -> tuple[str, dict[str, object]]:
+    """The (code, details) a rule refuses with; its message is the sentence the user reads."""
+    with pytest.raises(ReceivingRuleError) as refused:
+        check(*args, **kwargs)
+    error = refused.value
+    assert isinstance(error.message, str) and " " in error.message
+    assert str(error) == error.message
+    return error.code, error.details
+
+
 # --- tolerance ---------------------------------------------------------------------------
 
 
@@ -101,8 +111,9 @@ def test_damaged_units_are_part_of_the_quantity_and_need_a_reason():
     with pytest.raises(ReceivingRuleError) as err:
         split_damaged(12, 13, "wet")
     assert _code(err) == "invalid_quantity"
-    with pytest.raises(ReceivingRuleError):
+    with pytest.raises(ReceivingRuleError) as err:
         split_damaged(0, 0, None)
+    assert _code(err) == "invalid_quantity"
 
 
 def test_lot_tracked_item_without_lot_is_refused():
@@ -148,3 +159,96 @@ def test_received_stock_lands_on_a_dock_or_staging_location_only():
         with pytest.raises(ReceivingRuleError) as err:
             check_destination(*args)
         assert _code(err) == "wrong_location"
+
+
+# --- refusals: their codes and details ---------------------------------------------------
+
+
+def test_a_draft_or_closed_po_is_refused_naming_its_state_and_the_receivable_ones():
+    for state in ("draft", "closed", "cancelled"):
+        assert refusal(check_receivable, state) == (
+            "po_not_receivable",
+            {"state": state, "receivable_states": ["open", "partially_received", "received"]},
+        )
+
+
+def test_a_po_with_no_lines_has_received_nothing():
+    assert state_after_receipt([]) == "open"
+    assert state_after_receipt([(10, 1)]) == "partially_received"
+
+
+def test_a_quantity_of_one_is_received_and_zero_or_less_is_refused():
+    assert split_damaged(1, 0, None) == (1, 0)
+    assert split_damaged(1, 1, "torn") == (0, 1)
+    for quantity in (0, -1):
+        assert refusal(split_damaged, quantity, 0, None) == (
+            "invalid_quantity",
+            {"quantity": quantity},
+        )
+
+
+def test_damaged_units_outside_zero_to_the_quantity_are_refused():
+    for damaged in (-1, 13):
+        assert refusal(split_damaged, 12, damaged, "wet") == (
+            "invalid_quantity",
+            {"quantity": 12, "damaged_quantity": damaged},
+        )
+
+
+def test_damaged_units_without_a_reason_are_refused_naming_how_many():
+    for reason in (None, "", "   "):
+        assert refusal(split_damaged, 12, 3, reason) == (
+            "damage_reason_required",
+            {"damaged_quantity": 3},
+        )
+    assert split_damaged(12, 0, "   ") == (12, 0)
+
+
+def test_missing_lot_and_expiry_refusals_name_the_field_to_fill():
+    assert refusal(
+        check_lot_and_expiry,
+        tracking="lot",
+        expiry_tracked=True,
+        lot_code="",
+        expiry=None,
+        today=TODAY,
+    ) == ("lot_required", {"field": "lot_code"})
+    assert refusal(
+        check_lot_and_expiry,
+        tracking="lot",
+        expiry_tracked=True,
+        lot_code="L1",
+        expiry=None,
+        today=TODAY,
+    ) == ("expiry_required", {"field": "expiry"})
+
+
+def test_warnings_say_which_lot_was_dropped_and_which_expiry_has_passed():
+    (ignored,) = check_lot_and_expiry(
+        tracking="serial", expiry_tracked=False, lot_code="L7", expiry=None, today=TODAY
+    )
+    assert ignored.code == "lot_ignored"
+    assert "L7" in ignored.message
+    (expired,) = check_lot_and_expiry(
+        tracking="none", expiry_tracked=False, lot_code=None, expiry=date(2026, 5, 1), today=TODAY
+    )
+    assert expired.code == "expired"
+    assert "2026-05-01" in expired.message
+
+
+def test_a_wrong_destination_is_refused_naming_its_type_and_the_allowed_ones():
+    for args in (("storage", False, True), ("dock", False, False), ("staging", True, True)):
+        assert refusal(check_destination, *args) == (
+            "wrong_location",
+            {"location_type": args[0], "allowed_types": ["dock", "staging"]},
+        )
+
+
+def test_a_rule_error_without_details_has_empty_details():
+    error = ReceivingRuleError("some_rule", "some message")
+    assert (error.code, error.message, error.details, str(error)) == (
+        "some_rule",
+        "some message",
+        {},
+        "some message",
+    )

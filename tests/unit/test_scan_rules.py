@@ -17,6 +17,7 @@ GS1_SEPARATORS = ("\x1d", "|")
 def reason_for(text: str, separators: tuple[str, ...] = GS1_SEPARATORS) -> str:
     with pytest.raises(MalformedScan) as caught:
         interpret_scan(text, separators)
+    assert isinstance(caught.value.message, str) and " " in caught.value.message
     return caught.value.reason
 
 
@@ -103,11 +104,20 @@ def test_human_readable_form_reads_like_the_element_string():
     assert scan.symbology == "gs1-hri"
 
 
-@pytest.mark.parametrize(
-    "text", ["(01)", f"(01){GTIN}(10)AB(", "(01)09501101530004", "(99", "(17)251301"]
-)
+def details_for(text: str, separators: tuple[str, ...] = GS1_SEPARATORS) -> dict[str, object]:
+    with pytest.raises(MalformedScan) as caught:
+        interpret_scan(text, separators)
+    assert isinstance(caught.value.message, str) and " " in caught.value.message
+    return caught.value.details
+
+
+@pytest.mark.parametrize("text", ["(01)", f"(01){GTIN}(10)AB(", "(99", "(17)251301"])
 def test_broken_human_readable_form_is_refused(text):
-    assert reason_for(text) in {"gs1_syntax", "check_digit"}
+    assert details_for(text) == {"reason": "gs1_syntax"}
+
+
+def test_human_readable_form_with_a_bad_check_digit_is_refused_naming_the_ai():
+    assert details_for("(01)09501101530004") == {"reason": "check_digit", "ai": "01"}
 
 
 # --- EAN / UPC / ITF ----------------------------------------------------------------------
@@ -151,9 +161,20 @@ def test_gtin_with_bad_check_digit_is_refused(text):
     assert reason_for(text) == "check_digit"
 
 
-@pytest.mark.parametrize("text", ["]E0ABC", "]E41234567", "]I1123", "]E0590123412345"])
-def test_gtin_symbology_with_wrong_content_is_refused(text):
-    assert reason_for(text) in {"not_a_gtin", "check_digit"}
+@pytest.mark.parametrize(
+    ("text", "details"),
+    [
+        ("]E0ABC", {"reason": "not_a_gtin", "aim": "]E0"}),
+        ("]E41234567", {"reason": "not_a_gtin", "aim": "]E4", "length": 7}),
+        ("]I1123", {"reason": "not_a_gtin", "aim": "]I1", "length": 3}),
+    ],
+)
+def test_gtin_symbology_with_wrong_content_is_refused(text, details):
+    assert details_for(text) == details
+
+
+def test_a_twelve_digit_ean_13_symbol_is_checked_as_a_upc_a():
+    assert details_for("]E0590123412345") == {"reason": "check_digit", "gtin": "590123412345"}
 
 
 # --- SSCC ---------------------------------------------------------------------------------

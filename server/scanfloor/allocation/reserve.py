@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from ..errors import Conflict
 from .ats_feed import ats_changed, queue_webhook
 from .channel_loader import load_channels
-from .engine import LineRow, OrderRow
+from .engine import OrderRow
 from .models import Reservation
 from .order_history import Actor, Transition, record, set_orders, set_quantities
 from .positions import Key, lock_positions, lower_reserved
@@ -169,11 +169,3 @@ def restate(
     set_orders(conn, order_rows, now)
     record(conn, transitions, actor, now)
     ats_changed(conn, items, now)
-
-
-def line_by_id(orders: Sequence[OrderRow], line_id: int) -> tuple[OrderRow, LineRow]:
-    for o in orders:
-        for ln in o.lines:
-            if ln.id == line_id:
-                return o, ln
-    raise KeyError(line_id)

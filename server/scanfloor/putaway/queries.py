@@ -309,10 +309,3 @@ def exists(table: str, row_id: int) -> bool:
         text(f"SELECT 1 FROM {table} WHERE id = :id"), {"id": row_id}
     )
     return found is not None
-
-
-def balance_quantity(balance_id: int) -> int:
-    found = db.session.connection().scalar(
-        text("SELECT quantity FROM balances WHERE id = :id"), {"id": balance_id}
-    )
-    return int(found or 0)

@@ -126,17 +126,6 @@ def suggest_bin_for_load(
     raise NoBinAvailable("no bin holds this item and lot with room, and no empty bin fits it")
 
 
-def suggest_bin(
-    item_id: int,
-    lot_id: int | None,
-    quantity: int,
-    bins: Iterable[BinCandidate],
-    zone_id: int | None,
-) -> Suggestion:
-    """The bin `quantity` of one item and lot should go to (raises NoBinAvailable)."""
-    return suggest_bin_for_load([LoadLine(item_id, lot_id, quantity)], bins, zone_id)
-
-
 def bin_meets_rules(b: BinCandidate, lines: Sequence[LoadLine]) -> bool:
     """Whether a bin would be a rule-following destination: same item and lot with room, or
     empty with room. A scanner that cached a suggestion may still use it while this holds."""

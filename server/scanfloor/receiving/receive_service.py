@@ -13,6 +13,7 @@ Receiving is the `receiving.receive` command (commands/): a confirmation's key
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -34,7 +35,7 @@ from ..errors import (
 )
 from ..extensions import db
 from ..ledger.rules import MovementLine, PostingRequest
-from ..ledger.writer import post
+from ..ledger.writer import PostingResult, post
 from ..purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from ..purchasing.rules import may_see_expected
 from ..timeutil import utcnow
@@ -182,6 +183,19 @@ RECEIVE: Command[ReceiveRequest, dict[str, Any]] = Command(
 )
 
 
+@dataclass
+class _Checked:
+    """A confirmation that passed the quantity, lot and expiry rules (warnings grow as the
+    later steps add theirs)."""
+
+    quantity: int
+    good: int
+    damaged: int
+    lot_code: str | None
+    expiry: date | None
+    warnings: list[ScanWarning]
+
+
 def _confirm(
     conn: Connection,
     po: Row[Any],
@@ -193,6 +207,32 @@ def _confirm(
     role: str,
     approver: Approver | None,
 ) -> dict[str, Any]:
+    """The steps of one confirmation, in this order: the rules on what it carries, where it
+    lands, the over-receipt approval, the lot, the ledger posting, the PO line and state,
+    and the receipt line."""
+    checked = _check(line, conf, scanned)
+    dest: Destination = destination(conn, conf.to_location, conf.to_container)
+    approved_by = _approve(po, line, checked, role, approver)
+    lot_id = _lot(line, checked)
+    quarantine = quarantine_for(conn, dest) if checked.damaged else None
+    posted = post(
+        PostingRequest(
+            movement_type="receipt",
+            lines=_moves(po, line, conf, checked, dest, lot_id, quarantine),
+            actor_id=actor_id,
+            device_id=conf.device_id,
+            source_type="purchase_order",
+            source_id=str(po.id),
+        )
+    )
+    state = _update_po(conn, po, line, lines, checked)
+    return _record(
+        conn, po, line, conf, checked, dest, lot_id, approved_by, posted, state, actor_id
+    )
+
+
+def _check(line: Row[Any], conf: Confirmation, scanned: Resolution | None) -> _Checked:
+    """Quantity (typed or from the scan), damaged units, lot and expiry."""
     quantity = (
         conf.quantity if conf.quantity is not None else (scanned.quantity if scanned else None)
     )
@@ -211,46 +251,72 @@ def _confirm(
         )
     except ReceivingRuleError as exc:
         raise _rule(exc) from exc
-    dest: Destination = destination(conn, conf.to_location, conf.to_container)
-    excess = over_receipt(line.ordered, line.received, quantity, po.tolerance)
-    approved_by = None
-    if excess is not None:
-        shown = may_see_expected(po.blind_receipt, role)
-        details = {
-            "ordered": excess.ordered if shown else None,
-            "received": excess.received if shown else None,
-            "requested": excess.requested,
-            "allowed": excess.allowed if shown else None,
-            "po_line_id": line.id,
-            "approval_needed": "supervisor",
-        }
-        if approver is None:
-            raise OverReceipt(
-                "more than this PO line allows: a supervisor must approve (badge and PIN)", details
-            )
-        if not may_approve(approver.role):
-            raise ApprovalRefused(
-                "only a supervisor or above can approve an over-receipt",
-                {**details, "approver": approver.username, "approver_role": approver.role},
-            )
-        approved_by = approver.user_id
-        warnings.append(
-            ScanWarning("over_receipt_approved", f"over-receipt approved by {approver.username}")
+    return _Checked(quantity, good, damaged, lot_code, expiry, warnings)
+
+
+def _approve(
+    po: Row[Any], line: Row[Any], checked: _Checked, role: str, approver: Approver | None
+) -> int | None:
+    """Who approved an over-receipt (None when within tolerance); refuses one that is not
+    approved, or approved by someone below supervisor."""
+    excess = over_receipt(line.ordered, line.received, checked.quantity, po.tolerance)
+    if excess is None:
+        return None
+    shown = may_see_expected(po.blind_receipt, role)
+    details = {
+        "ordered": excess.ordered if shown else None,
+        "received": excess.received if shown else None,
+        "requested": excess.requested,
+        "allowed": excess.allowed if shown else None,
+        "po_line_id": line.id,
+        "approval_needed": "supervisor",
+    }
+    if approver is None:
+        raise OverReceipt(
+            "more than this PO line allows: a supervisor must approve (badge and PIN)", details
         )
-    lot_id = None
-    if line.tracking == "lot" and lot_code:
-        lot_id, lot_code, lot_warnings = lot_for(line.item_id, lot_code, expiry)
-        warnings.extend(lot_warnings)
-    elif line.tracking != "lot":
-        lot_code = None
-    quarantine = quarantine_for(conn, dest) if damaged else None
+    if not may_approve(approver.role):
+        raise ApprovalRefused(
+            "only a supervisor or above can approve an over-receipt",
+            {**details, "approver": approver.username, "approver_role": approver.role},
+        )
+    checked.warnings.append(
+        ScanWarning("over_receipt_approved", f"over-receipt approved by {approver.username}")
+    )
+    return approver.user_id
+
+
+def _lot(line: Row[Any], checked: _Checked) -> int | None:
+    """The lot's id, created on first sight, for a lot-tracked item; an untracked item keeps
+    no lot code."""
+    if line.tracking == "lot" and checked.lot_code:
+        lot_id, checked.lot_code, lot_warnings = lot_for(
+            line.item_id, checked.lot_code, checked.expiry
+        )
+        checked.warnings.extend(lot_warnings)
+        return lot_id
+    if line.tracking != "lot":
+        checked.lot_code = None
+    return None
+
+
+def _moves(
+    po: Row[Any],
+    line: Row[Any],
+    conf: Confirmation,
+    checked: _Checked,
+    dest: Destination,
+    lot_id: int | None,
+    quarantine: int | None,
+) -> tuple[MovementLine, ...]:
+    """Vendor -> the destination for good units, Vendor -> quarantine for damaged ones."""
     vendor = int(po.vendor_id)
     moves = []
-    if good:
+    if checked.good:
         moves.append(
             MovementLine(
                 item_id=line.item_id,
-                quantity=good,
+                quantity=checked.good,
                 from_location_id=vendor,
                 to_location_id=dest.location_id,
                 to_container_id=dest.container_id,
@@ -262,7 +328,7 @@ def _confirm(
         moves.append(
             MovementLine(
                 item_id=line.item_id,
-                quantity=damaged,
+                quantity=checked.damaged,
                 from_location_id=vendor,
                 to_location_id=quarantine,
                 lot_id=lot_id,
@@ -270,18 +336,17 @@ def _confirm(
                 reason_code=(conf.damage_reason or "").strip()[:32],
             )
         )
-    posted = post(
-        PostingRequest(
-            movement_type="receipt",
-            lines=tuple(moves),
-            actor_id=actor_id,
-            device_id=conf.device_id,
-            source_type="purchase_order",
-            source_id=str(po.id),
-        )
-    )
+    return tuple(moves)
+
+
+def _update_po(
+    conn: Connection, po: Row[Any], line: Row[Any], lines: list[Row[Any]], checked: _Checked
+) -> str:
+    """Add the receipt to the line's totals and move the PO to its new state."""
+    quantity = checked.quantity
     conn.execute(
-        _ADD_TO_LINE, {"line_id": line.id, "quantity": quantity, "damaged_quantity": damaged}
+        _ADD_TO_LINE,
+        {"line_id": line.id, "quantity": quantity, "damaged_quantity": checked.damaged},
     )
     # The lines as read under the PO's lock, with this receipt added: no re-read.
     state = state_after_receipt(
@@ -289,6 +354,24 @@ def _confirm(
     )
     if state != po.state:
         conn.execute(_SET_STATE, {"po_id": po.id, "state": state})
+    return state
+
+
+def _record(
+    conn: Connection,
+    po: Row[Any],
+    line: Row[Any],
+    conf: Confirmation,
+    checked: _Checked,
+    dest: Destination,
+    lot_id: int | None,
+    approved_by: int | None,
+    posted: PostingResult,
+    state: str,
+    actor_id: int | None,
+) -> dict[str, Any]:
+    """Write the receipt line (in today's receipt) and build the answer kept for replays."""
+    quantity, damaged, expiry = checked.quantity, checked.damaged, checked.expiry
     received = line.received + quantity
     receipt_id = _receipt_id(conn, po.id, actor_id, conf.device_id)
     stored: dict[str, Any] = {
@@ -299,7 +382,7 @@ def _confirm(
             "damaged_quantity": damaged,
             "damage_reason": ((conf.damage_reason or "").strip() or None) if damaged else None,
             "lot_id": lot_id,
-            "lot_code": lot_code,
+            "lot_code": checked.lot_code,
             "expiry": expiry.isoformat() if expiry else None,
             "variance": variance(line.ordered, line.received, quantity),
             "location_id": dest.location_id,
@@ -316,7 +399,7 @@ def _confirm(
             "open_quantity": max(line.ordered - received, 0),
         },
         "po_state": state,
-        "warnings": [{"code": w.code, "message": w.message} for w in warnings],
+        "warnings": [{"code": w.code, "message": w.message} for w in checked.warnings],
     }
     rl = stored["receipt_line"]
     receipt_line_id = conn.execute(
@@ -330,7 +413,7 @@ def _confirm(
                 "damaged_quantity": damaged,
                 "damage_reason": rl["damage_reason"],
                 "lot_id": lot_id,
-                "lot_code": lot_code,
+                "lot_code": checked.lot_code,
                 "expiry": expiry,
                 "variance": rl["variance"],
                 "location_id": dest.location_id,

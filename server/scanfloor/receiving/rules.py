@@ -18,7 +18,6 @@ from ..purchasing.rules import role_at_least
 RECEIVABLE_STATES = frozenset({"open", "partially_received", "received"})
 APPROVER_ROLE = "supervisor"
 DOCK_TYPES = frozenset({"dock", "staging"})
-MAX_REASON = 32
 
 
 class ReceivingRuleError(ValueError):
