@@ -11,13 +11,14 @@ from marshmallow import fields, validate
 
 from ..allocation import reports
 from ..auth.guard import requires
+from .fields import RequestSchema
 
 blp = Blueprint(
     "allocation_reports_api", __name__, url_prefix="/api/v1", description="Allocation reports"
 )
 
 
-class ReportArgsSchema(ma.Schema):
+class ReportArgsSchema(RequestSchema):
     channel = fields.String(validate=validate.Length(1, 32))
     limit = fields.Integer(load_default=200, validate=validate.Range(1, reports.MAX_ROWS))
 

@@ -10,6 +10,8 @@ from marshmallow import fields, validate
 from ..allocation.orders_service import MAX_LINES, MAX_QUANTITY, LineInput
 from ..allocation.rules import CHANNEL_KINDS, LINE_STATUSES
 from ..catalog.results import MAX_PAGE
+from .contract_fields import DecimalText, RowsAsIs
+from .fields import RequestSchema
 
 # --- channels ----------------------------------------------------------------------------
 
@@ -22,8 +24,8 @@ class ChannelSchema(ma.Schema):
     priority = fields.Integer(metadata={"description": "Higher is served first under shortage"})
     ship_within_hours = fields.Integer(allow_none=True)
     safety_buffer = fields.Integer(metadata={"description": "Units never published as ATS"})
-    cap_fraction = fields.Decimal(
-        as_string=True, allow_none=True, metadata={"description": "Most of a position it may hold"}
+    cap_fraction = DecimalText(
+        places=4, allow_none=True, metadata={"description": "Most of a position it may hold"}
     )
     allow_partial_shipment = fields.Boolean(
         metadata={"description": "False: all-or-nothing, complete from one warehouse"}
@@ -35,7 +37,7 @@ class ChannelSchema(ma.Schema):
     active = fields.Boolean()
 
 
-class _ChannelFields(ma.Schema):
+class _ChannelFields(RequestSchema):
     name = fields.String(validate=validate.Length(1, 120))
     kind = fields.String(validate=validate.OneOf(CHANNEL_KINDS))
     priority = fields.Integer(strict=True, validate=validate.Range(-1000, 1000))
@@ -43,8 +45,8 @@ class _ChannelFields(ma.Schema):
         strict=True, allow_none=True, validate=validate.Range(0, 24 * 365)
     )
     safety_buffer = fields.Integer(strict=True, validate=validate.Range(0, 10**9))
-    cap_fraction = fields.Decimal(
-        allow_none=True, validate=validate.Range(0, 1, min_inclusive=False)
+    cap_fraction = DecimalText(
+        places=4, digits=1, minimum=0, min_inclusive=False, maximum=1, allow_none=True
     )
     allow_partial_shipment = fields.Boolean()
     min_shelf_life_days = fields.Integer(strict=True, validate=validate.Range(0, 3650))
@@ -64,7 +66,7 @@ class ChannelPatchSchema(_ChannelFields):
     pass
 
 
-class PoolSchema(ma.Schema):
+class PoolSchema(RequestSchema):
     sku = fields.String(required=True, validate=validate.Length(1, 200))
     warehouse = fields.String(required=True, validate=validate.Length(1, 64))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10**12))
@@ -76,7 +78,7 @@ class ListingSchema(ma.Schema):
     channel = fields.String(dump_only=True)
 
 
-class KitComponentSchema(ma.Schema):
+class KitComponentSchema(RequestSchema):
     sku = fields.String(required=True, validate=validate.Length(1, 200))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10**6))
 
@@ -88,7 +90,7 @@ class KitSchema(ma.Schema):
     )
 
 
-class RegionRankSchema(ma.Schema):
+class RegionRankSchema(RequestSchema):
     warehouse = fields.String(required=True, validate=validate.Length(1, 64))
     region = fields.String(required=True, validate=validate.Length(1, 32))
     rank = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10**6))
@@ -110,9 +112,9 @@ class AvailabilitySchema(ma.Schema):
     channel = fields.String()
     cursor = fields.String(metadata={"description": "Pass it back to get only what changed"})
     full = fields.Boolean(metadata={"description": "True: every item (replace, not merge)"})
-    # Raw, not Nested: a snapshot has a row per item (100k+), and per-row schema dumping
-    # would cost more than computing it. Rows are {item_id, sku, ats}.
-    items = fields.Raw(metadata={"description": "[{item_id, sku, ats}]"})
+    # Documented as AtsRow rows, dumped as given: a snapshot has a row per item (100k+),
+    # and per-row schema dumping would cost more than computing it.
+    items = RowsAsIs(fields.Nested(AtsRowSchema))
 
 
 class ItemAtsSchema(ma.Schema):
@@ -123,11 +125,11 @@ class ItemAtsSchema(ma.Schema):
 # --- orders ------------------------------------------------------------------------------
 
 
-class OrderLineInSchema(ma.Schema):
+class OrderLineInSchema(RequestSchema):
     sku = fields.String(validate=validate.Length(1, 200))
     listing_id = fields.String(validate=validate.Length(1, 100))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_QUANTITY))
-    price = fields.Decimal(allow_none=True, validate=validate.Range(0, 10**12))
+    price = DecimalText(places=4, digits=13, minimum=0, maximum=10**12, allow_none=True)
     promised_ship_date = fields.Date(allow_none=True)
 
     @ma.validates_schema
@@ -178,7 +180,7 @@ class OrderLineSchema(ma.Schema):
     reserved_qty = fields.Integer()
     consumed_qty = fields.Integer()
     status = fields.String(metadata={"description": " | ".join(LINE_STATUSES)})
-    price = fields.Decimal(allow_none=True, as_string=True, places=4)
+    price = DecimalText(places=4, dump_places=4, allow_none=True)
     promised_ship_date = fields.Date(allow_none=True)
     listing_id = fields.String(allow_none=True)
     kit_sku = fields.String(allow_none=True)
@@ -212,7 +214,7 @@ class OrderPageSchema(ma.Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-class OrderListArgsSchema(ma.Schema):
+class OrderListArgsSchema(RequestSchema):
     channel = fields.String()
     status = fields.String(validate=validate.OneOf(LINE_STATUSES))
     external_id = fields.String()
@@ -230,7 +232,7 @@ class OrderEventSchema(ma.Schema):
     note = fields.String(allow_none=True)
 
 
-class LineChangeSchema(ma.Schema):
+class LineChangeSchema(RequestSchema):
     quantity = fields.Integer(
         required=True,
         strict=True,

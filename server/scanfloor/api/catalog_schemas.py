@@ -10,10 +10,10 @@ from marshmallow import fields, validate
 from ..catalog.items_service import PackSpec
 from ..catalog.models import PACK_LEVELS, TRACKING
 from ..catalog.results import MAX_PAGE
-from .fields import MAX_INT32
+from .fields import MAX_INT32, RequestSchema
 
 
-class PageArgsSchema(ma.Schema):
+class PageArgsSchema(RequestSchema):
     limit = fields.Integer(
         validate=validate.Range(1, MAX_PAGE),
         metadata={"description": f"Page size, 1-{MAX_PAGE} (default 50)"},
@@ -59,7 +59,7 @@ class ItemListArgsSchema(PageArgsSchema):
     active = fields.Boolean()
 
 
-class PackInSchema(ma.Schema):
+class PackInSchema(RequestSchema):
     level = fields.String(required=True, validate=validate.OneOf(PACK_LEVELS))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_INT32))
     barcodes = fields.List(
@@ -100,7 +100,7 @@ class ItemPatchSchema(ma.Schema):
     active = fields.Boolean()
 
 
-class PackCreateSchema(ma.Schema):
+class PackCreateSchema(RequestSchema):
     level = fields.String(required=True, validate=validate.OneOf(PACK_LEVELS))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_INT32))
     barcodes = fields.List(
@@ -110,7 +110,7 @@ class PackCreateSchema(ma.Schema):
     )
 
 
-class PackPatchSchema(ma.Schema):
+class PackPatchSchema(RequestSchema):
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_INT32))
 
 

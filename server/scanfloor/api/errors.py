@@ -57,6 +57,14 @@ class ScanfloorApi(Api):  # type: ignore[misc]
 
     ERROR_SCHEMA = ErrorSchema
 
+    def _init_spec(self, **kwargs: Any) -> None:
+        super()._init_spec(**kwargs)
+        # The document as a contract: operation ids, the Idempotency-Key header, field
+        # types apispec cannot see, required answer fields (api/openapi_contract.py).
+        from .openapi_contract import install
+
+        install(self)
+
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         data = getattr(error, "data", None) or {}
@@ -77,7 +85,7 @@ class ScanfloorApi(Api):  # type: ignore[misc]
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ScanfloorError)
     def _domain_error(exc: ScanfloorError) -> ResponseReturnValue:
-        return jsonify(exc.to_dict()), exc.status
+        return jsonify(exc.to_dict()), exc.status, exc.http_headers()
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:

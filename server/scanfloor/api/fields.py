@@ -10,21 +10,27 @@ an error, not "no such row". So an id is bounded by its key's column type:
 - `BigId` / `<bigid:x>`: BIGINT keys (movements, postings, orders, outbox messages), 1 to
   2**63-1.
 
-Every other integer an endpoint accepts carries an explicit Range. The converters are
-registered by the app factory, `IdConverter` under Flask's own name `int`, so every
-`<int:...>` rule (API, console, scanner) is bounded without each rule having to remember.
-tests/integration/test_id_ranges*.py walk every route and every argument schema.
+Every other integer an endpoint accepts is bounded in one place: request schemas (path,
+query and body, nested ones too) derive from `RequestSchema`, which gives any Integer
+declared without a two-sided Range the range of an INTEGER column, in lists, tuples and
+dict keys and values as well; a field that needs another range says so with its own Range.
+The converters are registered by the app factory, `IdConverter` under Flask's own name
+`int`, so every `<int:...>` rule (API, console, scanner) is bounded without each rule having
+to remember. tests/integration/test_id_ranges*.py walk every route and every argument
+schema, and fail on an integer (or any field that yields one) the database cannot hold.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from marshmallow import fields, validate
 from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**63 - 1  # BIGINT; SQLite's INTEGER is the same 64 bits
 MAX_INT32 = 2**31 - 1  # INTEGER columns on PostgreSQL
+MIN_INT32 = -(2**31)
 
 
 class Id(fields.Integer):
@@ -68,3 +74,36 @@ class Cursor(fields.String):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.Regexp(r"\A[0-9]{0,18}\Z"), **kwargs)
+
+
+class RequestSchema(ma.Schema):
+    """Base of every request schema: an Integer declared without a two-sided Range gets
+    MIN_INT32..MAX_INT32 (what every integer column holds), wherever it sits in the schema."""
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:  # type: ignore[type-arg]
+        super().on_bind_field(field_name, field_obj)
+        bound_integers(field_obj)
+
+
+def bound_integers(field: fields.Field) -> None:  # type: ignore[type-arg]
+    """Give every Integer in `field` (itself, or inside a List, Tuple or Dict) that has no
+    two-sided Range the INTEGER column's range. Called on a schema instance's own copy of
+    its fields, so the class and other instances are untouched."""
+    if isinstance(field, fields.List):
+        bound_integers(field.inner)
+    elif isinstance(field, fields.Tuple):
+        for inner in field.tuple_fields:
+            bound_integers(inner)
+    elif isinstance(field, fields.Dict):
+        for part in (field.key_field, field.value_field):
+            if part is not None:
+                bound_integers(part)
+    elif isinstance(field, fields.Integer) and not has_range(field):
+        field.validators = [*field.validators, validate.Range(MIN_INT32, MAX_INT32)]
+
+
+def has_range(field: fields.Field) -> bool:  # type: ignore[type-arg]
+    return any(
+        isinstance(v, validate.Range) and v.min is not None and v.max is not None
+        for v in field.validators
+    )

@@ -13,10 +13,25 @@ from ..extensions import db
 
 blp = Blueprint("health", __name__, description="Health check")
 
+_HEALTH = {
+    "type": "object",
+    "required": ["status", "database"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ok", "degraded"]},
+        "database": {"type": "string", "description": "sqlite, postgresql or unreachable"},
+    },
+}
+
 
 @blp.route("/healthz")
 class Health(MethodView):
     @public
+    @blp.doc(
+        responses={
+            str(status): {"description": text, "content": {"application/json": {"schema": _HEALTH}}}
+            for status, text in ((200, "Up"), (503, "The database does not answer"))
+        }
+    )
     def get(self) -> tuple[dict[str, Any], int]:
         """Say whether the server and its database answer."""
         try:

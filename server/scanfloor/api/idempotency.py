@@ -27,6 +27,9 @@ from ..commands.runner import track_replay, was_replayed
 F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
+# Set on every view that takes the header: the OpenAPI document declares it from this mark
+# (api/openapi_contract.py), so a view is documented by being wrapped, not by remembering.
+TAKES_KEY = "takes_idempotency_key"
 
 
 def request_key(fallback: str | None = None) -> str | None:
@@ -45,6 +48,7 @@ def replay_header(func: F) -> F:
             resp.headers[REPLAYED] = "true"
         return resp
 
+    setattr(wrapper, TAKES_KEY, True)
     return wrapper  # type: ignore[return-value]
 
 
@@ -118,6 +122,7 @@ def _idempotent(func: F, redact: tuple[str, ...]) -> F:
         call = _Call(lambda: func(*args, **kwargs), _fingerprint(caller), redact)
         return command.run(call, caller=caller, key=key)
 
+    setattr(wrapper, TAKES_KEY, True)
     return wrapper  # type: ignore[return-value]
 
 

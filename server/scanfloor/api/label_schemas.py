@@ -12,13 +12,13 @@ from ..catalog.models import CONTAINER_KINDS, PACK_LEVELS
 from ..labels.base import DPIS
 from ..labels.pdf import SHEETS
 from ..labels.service import FORMATS, MAX_BATCH
-from .fields import Id
+from .fields import Id, RequestSchema
 from .location_schemas import ContainerSchema
 
 ARROWS = ("up", "down")
 
 
-class LabelFormatArgsSchema(ma.Schema):
+class LabelFormatArgsSchema(RequestSchema):
     fmt = fields.String(
         data_key="format",
         load_default="png",
@@ -52,7 +52,7 @@ class ItemLabelArgsSchema(LabelFormatArgsSchema):
     )
 
 
-class LocationBatchSchema(ma.Schema):
+class LocationBatchSchema(RequestSchema):
     location_ids = fields.List(
         Id(strict=False),
         validate=validate.Length(1, MAX_BATCH),
@@ -79,13 +79,15 @@ class LocationBatchSchema(ma.Schema):
             raise ma.ValidationError("give location_ids or zone_id, one of them", "_schema")
 
 
-class SsccAllocateSchema(ma.Schema):
+class SsccAllocateSchema(RequestSchema):
     kind = fields.String(load_default="pallet", validate=validate.OneOf(CONTAINER_KINDS))
     location_id = Id(strict=False, allow_none=True, load_default=None)
 
 
 class SsccContainerSchema(ContainerSchema):
-    label_url = fields.Method("_label_url", metadata={"description": "GET it for the label"})
+    label_url = fields.Method(
+        "_label_url", metadata={"type": "string", "description": "GET it for the label"}
+    )
 
     def _label_url(self, obj: Any) -> str:
         return url_for("labels_api.ContainerLabel", container_id=obj.id)

@@ -42,7 +42,7 @@ _BATCH_FILE = {**_FILE, "content": {k: v for k, v in _FILE["content"].items() if
 def _download(label: LabelFile) -> Response:
     return Response(
         label.body,
-        mimetype=label.media_type,
+        content_type=label.media_type,  # the whole header: ZPL says its charset once
         headers={"Content-Disposition": f'attachment; filename="{label.filename}"'},
     )
 

@@ -9,11 +9,15 @@ from marshmallow import validate
 
 from ..ledger.models import MOVEMENT_TYPES
 from ..ledger.rules import MAX_QUANTITY
-from .fields import MAX_INT32, BigId, Cursor, Id
+from .contract_fields import DecimalText, id_or_code
+from .fields import MAX_INT32, BigId, Cursor, Id, RequestSchema
 
 
 class LocationRef(ma.fields.Field):
     """A location by id (integer) or by code (string)."""
+
+    def openapi_properties(self) -> dict[str, Any]:
+        return id_or_code("location")
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> int | str:
         if isinstance(value, bool):
@@ -25,7 +29,7 @@ class LocationRef(ma.fields.Field):
         raise ma.ValidationError("give a location id or code")
 
 
-class MovementLineIn(ma.Schema):
+class MovementLineIn(RequestSchema):
     item_id = Id(required=True)
     quantity = ma.fields.Integer(
         required=True,
@@ -41,9 +45,8 @@ class MovementLineIn(ma.Schema):
     reason_code = ma.fields.String(
         validate=validate.Length(1, 32), allow_none=True, load_default=None
     )
-    unit_cost = ma.fields.Decimal(
-        places=6, allow_none=True, load_default=None, validate=validate.Range(min=0), as_string=True
-    )
+    # Numeric(18, 6): at most 12 digits before the point.
+    unit_cost = DecimalText(places=6, digits=12, minimum=0, allow_none=True, load_default=None)
 
 
 class MovementPostIn(ma.Schema):
@@ -83,7 +86,7 @@ class MovementOut(ma.Schema):
     device_id = ma.fields.String(allow_none=True)
     source_type = ma.fields.String(allow_none=True)
     source_id = ma.fields.String(allow_none=True)
-    unit_cost = ma.fields.Decimal(as_string=True, allow_none=True)
+    unit_cost = DecimalText(places=6, allow_none=True)
     reverses_movement_id = ma.fields.Integer(allow_none=True)
     occurred_at = ma.fields.DateTime()
     recorded_at = ma.fields.DateTime()
@@ -95,7 +98,7 @@ class PostingOut(ma.Schema):
     movements = ma.fields.List(ma.fields.Nested(MovementOut))
 
 
-class MovementQuery(ma.Schema):
+class MovementQuery(RequestSchema):
     item_id = Id(strict=False)
     location_id = Id(strict=False)
     type = ma.fields.String(validate=validate.OneOf(MOVEMENT_TYPES))
@@ -110,7 +113,7 @@ class MovementPageOut(ma.Schema):
     next_cursor = ma.fields.String(allow_none=True)
 
 
-class BalanceQuery(ma.Schema):
+class BalanceQuery(RequestSchema):
     item_id = Id(strict=False)
     location_id = Id(strict=False)
     warehouse_id = Id(strict=False)

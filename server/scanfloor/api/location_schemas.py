@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 from ..catalog.models import CONTAINER_KINDS, LOCATION_LEVELS, LOCATION_TYPES
 from ..catalog.rules import CREATABLE_TYPES
 from .catalog_schemas import PageArgsSchema
-from .fields import MAX_INT32, Id
+from .fields import MAX_INT32, Id, RequestSchema
 
 # --- locations ---------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ class LocationListArgsSchema(PageArgsSchema):
     is_virtual = fields.Boolean()
 
 
-class LocationCreateSchema(ma.Schema):
+class LocationCreateSchema(RequestSchema):
     code = fields.String(required=True, validate=validate.Length(1, 80))
     type = fields.String(required=True, validate=validate.OneOf(CREATABLE_TYPES))
     name = fields.String(validate=validate.Length(max=400))
@@ -65,7 +65,7 @@ class LocationCreateSchema(ma.Schema):
     active = fields.Boolean(load_default=True)
 
 
-class LocationPatchSchema(ma.Schema):
+class LocationPatchSchema(RequestSchema):
     name = fields.String(validate=validate.Length(max=400))
     type = fields.String(validate=validate.OneOf(CREATABLE_TYPES))
     sellable = fields.Boolean()
@@ -99,7 +99,7 @@ class ContainerListArgsSchema(PageArgsSchema):
     active = fields.Boolean()
 
 
-class ContainerCreateSchema(ma.Schema):
+class ContainerCreateSchema(RequestSchema):
     code = fields.String(
         required=True,
         validate=validate.Length(1, 64),
@@ -109,7 +109,7 @@ class ContainerCreateSchema(ma.Schema):
     location_id = Id(strict=False, allow_none=True, load_default=None)
 
 
-class ContainerPatchSchema(ma.Schema):
+class ContainerPatchSchema(RequestSchema):
     location_id = Id(
         strict=False,
         allow_none=True,

@@ -12,11 +12,12 @@ from marshmallow import fields, validate
 from ..auth.guard import requires
 from ..outbox import service
 from ..outbox.rules import STATES
+from .fields import RequestSchema
 
 blp = Blueprint("outbox_api", __name__, url_prefix="/api/v1", description="Outbox")
 
 
-class OutboxArgsSchema(ma.Schema):
+class OutboxArgsSchema(RequestSchema):
     state = fields.String(validate=validate.OneOf(STATES))
     destination = fields.String(validate=validate.Length(3, 120))
     limit = fields.Integer(load_default=200, validate=validate.Range(1, service.MAX_ROWS))
@@ -41,7 +42,7 @@ class OutboxMessagesSchema(ma.Schema):
 
 @blp.route("/outbox")
 class OutboxMessages(MethodView):
-    @blp.doc(operationId="listOutboxMessages")
+    @blp.doc(operationId="list_outbox_messages")
     @blp.arguments(OutboxArgsSchema, location="query")
     @blp.response(200, OutboxMessagesSchema)
     @requires("manager")
@@ -52,7 +53,7 @@ class OutboxMessages(MethodView):
 
 @blp.route("/outbox/<bigid:message_id>/retry")
 class RetryOutboxMessage(MethodView):
-    @blp.doc(operationId="retryOutboxMessage")
+    @blp.doc(operationId="retry_outbox_message")
     @blp.response(200, OutboxMessageSchema)
     @requires("manager")
     def post(self, message_id: int) -> service.MessageView:

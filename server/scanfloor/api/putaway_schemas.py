@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from ..ledger.rules import MAX_QUANTITY
 from ..putaway.tasks import MAX_LIST
-from .fields import Id
+from .fields import Id, RequestSchema
 
 TASK_ID = validate.Regexp(r"^[bc]-[1-9][0-9]{0,17}$", error="a task id is b-<n> or c-<n>")
 
@@ -70,7 +70,7 @@ class PutawayTaskDetailSchema(PutawayTaskSchema):
     container_barcode = fields.String(allow_none=True)
 
 
-class PutawayTaskListArgsSchema(ma.Schema):
+class PutawayTaskListArgsSchema(RequestSchema):
     warehouse_id = Id(strict=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIST))
 
@@ -79,7 +79,7 @@ class PutawayTaskListSchema(ma.Schema):
     tasks = fields.List(fields.Nested(PutawayTaskSchema))
 
 
-class PutawayConfirmInSchema(ma.Schema):
+class PutawayConfirmInSchema(RequestSchema):
     class Meta:
         # Scanners replaying an old queue may carry fields of their own; they change nothing.
         unknown = ma.EXCLUDE
@@ -129,7 +129,7 @@ class PutawayConfirmOutSchema(ma.Schema):
     replayed = fields.Boolean()
 
 
-class PutawaySuggestArgsSchema(ma.Schema):
+class PutawaySuggestArgsSchema(RequestSchema):
     item_id = Id(strict=False, required=True)
     lot_id = Id(strict=False)
     quantity = fields.Integer(required=True, validate=validate.Range(1, MAX_QUANTITY))
@@ -144,7 +144,7 @@ class PutawaySuggestOutSchema(ma.Schema):
     suggested_location = fields.Nested(PutawaySuggestedSchema, allow_none=True)
 
 
-class PutawaySummaryArgsSchema(ma.Schema):
+class PutawaySummaryArgsSchema(RequestSchema):
     warehouse_id = Id(strict=False)
 
 

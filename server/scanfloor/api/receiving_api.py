@@ -46,7 +46,8 @@ CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-ex
 _CSV_DOC = {
     "required": True,
     "content": {
-        "text/csv": {"schema": {"type": "string"}},
+        # binary: the file's bytes as they are (UTF-8, a BOM allowed), not a JSON string.
+        "text/csv": {"schema": {"type": "string", "format": "binary"}},
         "multipart/form-data": {
             "schema": {
                 "type": "object",

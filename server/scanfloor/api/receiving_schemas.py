@@ -10,27 +10,16 @@ from marshmallow import fields, validate, validates_schema
 from ..catalog.results import MAX_PAGE
 from ..ledger.rules import MAX_QUANTITY
 from ..purchasing.models import PO_STATES
-from .fields import MAX_INT32, Id
+from .contract_fields import DecimalText, id_or_code
+from .fields import MAX_INT32, Id, RequestSchema
 from .ledger_schemas import LocationRef
-
-
-class DecimalText(fields.Field):  # type: ignore[type-arg]
-    """A decimal sent as a string (or an integer), never a float: money and percentages."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> str:
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise ma.ValidationError('send a decimal as a string, e.g. "12.50"')
-        text = str(value).strip()
-        if not text or len(text) > 32:
-            raise ma.ValidationError('send a decimal as a string, e.g. "12.50"')
-        return text
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kw: Any) -> str | None:
-        return None if value is None else str(value)
 
 
 class ContainerRef(fields.Field):  # type: ignore[type-arg]
     """A container by id (integer) or by its LPN/SSCC code (string)."""
+
+    def openapi_properties(self) -> dict[str, Any]:
+        return id_or_code("container (LPN or SSCC)")
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> int | str:
         if isinstance(value, bool):
@@ -55,7 +44,7 @@ class StateList(fields.Field):  # type: ignore[type-arg]
         return states
 
 
-class PageArgs(ma.Schema):
+class PageArgs(RequestSchema):
     limit = fields.Integer(validate=validate.Range(1, MAX_PAGE))
     cursor = fields.String(validate=validate.Length(max=20))
 
@@ -67,8 +56,9 @@ class SupplierSchema(ma.Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
-    over_receipt_tolerance_pct = fields.String(
-        metadata={"description": "Percent over the ordered quantity accepted without approval"}
+    over_receipt_tolerance_pct = DecimalText(
+        places=2,
+        metadata={"description": "Percent over the ordered quantity accepted without approval"},
     )
     active = fields.Boolean()
 
@@ -76,12 +66,14 @@ class SupplierSchema(ma.Schema):
 class SupplierCreateSchema(ma.Schema):
     code = fields.String(required=True, validate=validate.Length(1, 32))
     name = fields.String(required=True, validate=validate.Length(1, 200))
-    over_receipt_tolerance_pct = DecimalText(load_default="0", metadata={"example": "5"})
+    over_receipt_tolerance_pct = DecimalText(
+        places=2, digits=3, minimum=0, maximum=100, load_default="0", metadata={"example": "5"}
+    )
 
 
 class SupplierPatchSchema(ma.Schema):
     name = fields.String(validate=validate.Length(1, 200))
-    over_receipt_tolerance_pct = DecimalText()
+    over_receipt_tolerance_pct = DecimalText(places=2, digits=3, minimum=0, maximum=100)
     active = fields.Boolean()
 
 
@@ -98,7 +90,7 @@ class SupplierPageSchema(ma.Schema):
 # --- purchase orders ---------------------------------------------------------------------
 
 
-class PoLineIn(ma.Schema):
+class PoLineIn(RequestSchema):
     sku = fields.String(validate=validate.Length(1, 64))
     item_id = Id()
     quantity = fields.Integer(
@@ -107,7 +99,10 @@ class PoLineIn(ma.Schema):
         validate=validate.Range(1, MAX_QUANTITY),
         metadata={"description": "Ordered base units"},
     )
-    unit_cost = DecimalText(required=True, metadata={"example": "4.25"})
+    # Numeric(18, 6): below 10**12, at most 6 decimals.
+    unit_cost = DecimalText(
+        places=6, digits=12, minimum=0, required=True, metadata={"example": "4.25"}
+    )
     expected_date = fields.Date(load_default=None, allow_none=True)
 
     @validates_schema
@@ -116,7 +111,7 @@ class PoLineIn(ma.Schema):
             raise ma.ValidationError("give sku or item_id", "sku")
 
 
-class PoCreateSchema(ma.Schema):
+class PoCreateSchema(RequestSchema):
     number = fields.String(required=True, validate=validate.Length(1, 40))
     supplier = fields.String(validate=validate.Length(1, 32), metadata={"description": "code"})
     supplier_id = Id()
@@ -147,7 +142,7 @@ class PoLineSchema(ma.Schema):
     damaged = fields.Integer(allow_none=True)
     open_quantity = fields.Integer(allow_none=True)
     variance = fields.Integer(allow_none=True, metadata={"description": "received - ordered"})
-    unit_cost = fields.String()
+    unit_cost = DecimalText(places=6)
     expected_date = fields.Date(allow_none=True)
 
 
@@ -279,7 +274,7 @@ class ScanPoSchema(ma.Schema):
     number = fields.String()
     state = fields.String()
     blind_receipt = fields.Boolean()
-    over_receipt_tolerance_pct = fields.String(allow_none=True)
+    over_receipt_tolerance_pct = DecimalText(places=2, allow_none=True)
 
 
 class DockSchema(ma.Schema):
@@ -308,7 +303,7 @@ class ApprovalSchema(ma.Schema):
     pin = fields.String(required=True, validate=validate.Length(1, 32), load_only=True)
 
 
-class ReceiveSchema(ma.Schema):
+class ReceiveSchema(RequestSchema):
     line_id = Id()
     barcode = fields.String(
         validate=validate.Length(1, 200),

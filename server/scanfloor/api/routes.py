@@ -24,6 +24,7 @@ def register_blueprints(api: Api) -> None:
     from .putaway_api import blp as putaway_blp
     from .receiving_api import blp as receiving_blp
     from .suppliers_api import blp as suppliers_blp
+    from .warehouse_rights_api import blp as warehouse_rights_blp
 
     for blp in (
         health_blp,
@@ -44,5 +45,6 @@ def register_blueprints(api: Api) -> None:
         orders_blp,
         allocation_reports_blp,
         outbox_blp,
+        warehouse_rights_blp,
     ):
         api.register_blueprint(blp)

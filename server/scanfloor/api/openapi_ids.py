@@ -1,0 +1,107 @@
+"""Every operation's `operationId`, by method and path: the names generated clients use.
+
+Stable on purpose: a generated client's method names are an integrator's code, so an id is
+chosen once here (verb_noun) and never derived from a class or function name that a refactor
+may change. An operation may instead say its own id with `@blp.doc(operationId=...)`.
+tests/integration/test_openapi_contract.py fails on any operation without an id, on a
+duplicate, and on an id that is not verb_noun.
+"""
+
+from __future__ import annotations
+
+OPERATION_IDS: dict[tuple[str, str], str] = {
+    ("GET", "/healthz"): "get_health",
+    # auth and users
+    ("POST", "/api/v1/auth/token"): "create_token",
+    ("POST", "/api/v1/auth/logout"): "revoke_token",
+    ("GET", "/api/v1/auth/me"): "get_current_user",
+    ("GET", "/api/v1/users"): "list_users",
+    ("POST", "/api/v1/users"): "create_user",
+    ("PATCH", "/api/v1/users/{user_id}"): "update_user",
+    ("GET", "/api/v1/users/{user_id}/warehouses"): "list_user_warehouses",
+    ("PUT", "/api/v1/users/{user_id}/warehouses"): "set_user_warehouses",
+    ("GET", "/api/v1/api-keys"): "list_api_keys",
+    ("POST", "/api/v1/api-keys"): "create_api_key",
+    ("DELETE", "/api/v1/api-keys/{key_id}"): "revoke_api_key",
+    # catalog
+    ("GET", "/api/v1/items"): "list_items",
+    ("POST", "/api/v1/items"): "create_item",
+    ("GET", "/api/v1/items/{item_id}"): "get_item",
+    ("PATCH", "/api/v1/items/{item_id}"): "update_item",
+    ("DELETE", "/api/v1/items/{item_id}"): "deactivate_item",
+    ("POST", "/api/v1/items/{item_id}/packs"): "create_item_pack",
+    ("PATCH", "/api/v1/items/{item_id}/packs/{pack_id}"): "update_item_pack",
+    ("DELETE", "/api/v1/items/{item_id}/packs/{pack_id}"): "delete_item_pack",
+    ("POST", "/api/v1/items/{item_id}/barcodes"): "create_item_barcode",
+    ("DELETE", "/api/v1/items/{item_id}/barcodes/{barcode_id}"): "delete_item_barcode",
+    ("GET", "/api/v1/items/{item_id}/lots"): "list_item_lots",
+    ("POST", "/api/v1/items/{item_id}/lots"): "create_item_lot",
+    ("GET", "/api/v1/lots/{lot_id}"): "get_lot",
+    ("PATCH", "/api/v1/lots/{lot_id}"): "update_lot",
+    ("POST", "/api/v1/barcodes/resolve"): "resolve_barcode",
+    ("GET", "/api/v1/locations"): "list_locations",
+    ("POST", "/api/v1/locations"): "create_location",
+    ("GET", "/api/v1/locations/{location_id}"): "get_location",
+    ("PATCH", "/api/v1/locations/{location_id}"): "update_location",
+    ("GET", "/api/v1/containers"): "list_containers",
+    ("POST", "/api/v1/containers"): "create_container",
+    ("GET", "/api/v1/containers/{container_id}"): "get_container",
+    ("PATCH", "/api/v1/containers/{container_id}"): "update_container",
+    # ledger
+    ("GET", "/api/v1/movements"): "list_movements",
+    ("POST", "/api/v1/movements"): "post_movements",
+    ("POST", "/api/v1/movements/{movement_id}/reverse"): "reverse_movement",
+    ("GET", "/api/v1/balances"): "list_balances",
+    ("GET", "/api/v1/ledger/verify"): "verify_ledger",
+    # labels
+    ("GET", "/api/v1/labels/locations/{location_id}"): "get_location_label",
+    ("POST", "/api/v1/labels/locations/batch"): "create_location_labels",
+    ("GET", "/api/v1/labels/items/{item_id}"): "get_item_label",
+    ("GET", "/api/v1/labels/containers/{container_id}"): "get_container_label",
+    ("POST", "/api/v1/labels/sscc"): "allocate_sscc",
+    # purchasing and receiving
+    ("GET", "/api/v1/suppliers"): "list_suppliers",
+    ("POST", "/api/v1/suppliers"): "create_supplier",
+    ("GET", "/api/v1/suppliers/{supplier_id}"): "get_supplier",
+    ("PATCH", "/api/v1/suppliers/{supplier_id}"): "update_supplier",
+    ("GET", "/api/v1/purchase-orders"): "list_purchase_orders",
+    ("POST", "/api/v1/purchase-orders"): "create_purchase_order",
+    ("POST", "/api/v1/purchase-orders/import"): "import_purchase_orders",
+    ("GET", "/api/v1/purchase-orders/{po_id}"): "get_purchase_order",
+    ("POST", "/api/v1/purchase-orders/{po_id}/open"): "open_purchase_order",
+    ("POST", "/api/v1/purchase-orders/{po_id}/close"): "close_purchase_order",
+    ("GET", "/api/v1/purchase-orders/{po_id}/receipts"): "list_purchase_order_receipts",
+    ("GET", "/api/v1/purchase-orders/{po_id}/scan-context"): "get_purchase_order_scan_context",
+    ("POST", "/api/v1/purchase-orders/{po_id}/receive"): "receive_purchase_order",
+    # putaway
+    ("GET", "/api/v1/putaway/tasks"): "list_putaway_tasks",
+    ("GET", "/api/v1/putaway/tasks/{task_id}"): "get_putaway_task",
+    ("POST", "/api/v1/putaway/confirm"): "confirm_putaway",
+    ("GET", "/api/v1/putaway/suggest"): "suggest_putaway_location",
+    ("GET", "/api/v1/putaway/queue-summary"): "get_putaway_queue_summary",
+    # allocation
+    ("GET", "/api/v1/channels"): "list_channels",
+    ("POST", "/api/v1/channels"): "create_channel",
+    ("GET", "/api/v1/channels/{code}"): "get_channel",
+    ("PATCH", "/api/v1/channels/{code}"): "update_channel",
+    ("GET", "/api/v1/channels/{code}/pools"): "list_channel_pools",
+    ("POST", "/api/v1/channels/{code}/pools"): "set_channel_pool",
+    ("POST", "/api/v1/channels/{code}/listings"): "create_channel_listing",
+    ("GET", "/api/v1/channels/{code}/availability"): "get_channel_availability",
+    ("GET", "/api/v1/items/{item_id}/ats"): "get_item_ats",
+    ("POST", "/api/v1/kits"): "define_kit",
+    ("POST", "/api/v1/warehouse-regions"): "rank_warehouse_region",
+    ("GET", "/api/v1/orders"): "list_orders",
+    ("POST", "/api/v1/orders"): "capture_order",
+    ("GET", "/api/v1/orders/{order_id}"): "get_order",
+    ("GET", "/api/v1/orders/{order_id}/events"): "list_order_events",
+    ("POST", "/api/v1/orders/{order_id}/cancel"): "cancel_order",
+    ("PATCH", "/api/v1/orders/{order_id}/lines/{line_no}"): "update_order_line",
+    ("POST", "/api/v1/orders/{order_id}/lines/{line_no}/cancel"): "cancel_order_line",
+    ("POST", "/api/v1/orders/import"): "import_orders",
+    ("POST", "/api/v1/allocation/run"): "run_allocation",
+    ("GET", "/api/v1/allocation/backorders"): "list_backorders",
+    ("GET", "/api/v1/webhooks/deliveries"): "list_webhook_deliveries",
+    ("GET", "/api/v1/outbox"): "list_outbox_messages",
+    ("POST", "/api/v1/outbox/{message_id}/retry"): "retry_outbox_message",
+}
