@@ -3,10 +3,12 @@
 #   docker run -e SECRET_KEY=... -e DATABASE_URL=postgresql://... -p 8000:8000 scanfloor
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements/app.lock ./
 COPY server ./server
+# Exactly the locked versions, checked against their hashes; then the project without deps.
 RUN pip install --no-cache-dir --upgrade pip \
- && pip wheel --no-cache-dir --wheel-dir /wheels .
+ && pip wheel --no-cache-dir --require-hashes --wheel-dir /wheels -r app.lock \
+ && pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,7 +19,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=8000
 RUN useradd --create-home --uid 10001 scanfloor
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/* && rm -rf /wheels
+RUN pip install --no-cache-dir --no-index /wheels/* && rm -rf /wheels
 WORKDIR /app
 COPY migrations ./migrations
 COPY label_templates ./label_templates

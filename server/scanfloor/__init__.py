@@ -15,6 +15,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the Flask app. `overrides` are extra Flask config keys (tests use them)."""
     from . import models  # noqa: F401  (registers every table on db.metadata)
     from .allocation import init_app as init_allocation
+    from .api.body_limits import refuse_bodies_past_limits
     from .api.errors import ScanfloorApi, register_error_handlers
     from .api.fields import BigIdConverter, IdConverter
     from .api.routes import register_blueprints
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .database import configure_engine
     from .extensions import db, migrate, socketio
     from .scanner import register_scanner
+    from .security_headers import register_security_headers
 
     settings = settings or Settings.from_env()
     settings.check()
@@ -54,6 +56,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.extensions["scanfloor_api"] = api
     register_error_handlers(app)
+    # First of all hooks, before anything parses a body: nesting past the limit is a 400
+    # and a chunked body past MAX_CONTENT_LENGTH a 413 (api/body_limits.py).
+    app.before_request(refuse_bodies_past_limits)
+    from .auth.throttle import init_throttle
+
+    init_throttle(app)  # sign-in throttling's store: Redis at REDIS_URL, else memory
 
     @app.before_request
     def _fresh_request_state() -> None:
@@ -70,15 +78,18 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     register_blueprints(api)
     register_console(app)
     register_scanner(app)
+    register_security_headers(app)
 
     from .realtime import register_realtime
+    from .realtime.origins import origin_check
 
     register_realtime(app)
     socketio.init_app(
         app,
         message_queue=settings.socketio_message_queue,
         async_mode="threading",
-        cors_allowed_origins=[],
+        # Own origin plus SCANFLOOR_SOCKETIO_ORIGINS ([] would switch the Origin check off).
+        cors_allowed_origins=origin_check(settings.socketio_allowed_origins),
     )
     return app
 

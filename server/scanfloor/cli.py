@@ -46,8 +46,16 @@ def serve(host: str, port: int) -> None:
     from .outbox.worker import start_dispatcher
 
     start_dispatcher(app)  # retries webhooks and other outbox messages on a timer
+    from .devserver import QuietRequestHandler
+
     socketio.run(
-        app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
+        app,
+        host=host,
+        port=port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=False,
+        request_handler=QuietRequestHandler,  # no Werkzeug/Python versions in `Server`
     )
 
 

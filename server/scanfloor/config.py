@@ -32,16 +32,29 @@ class Settings:
     debug: bool = False
     max_content_length: int = 1 * 1024 * 1024
     token_ttl_hours: int = 12
-    pin_max_failures: int = 5
-    pin_lock_minutes: int = 15
+    # Sign-in throttling (auth/throttle.py): wrong secrets per account and per client address
+    # or device within a sliding window; its counters live in Redis when redis_url is set, so
+    # every server process shares them, and in each process's memory otherwise.
+    redis_url: str | None = None
+    signin_max_failures: int = 5
+    signin_client_max_failures: int = 20
+    signin_window_seconds: int = 900
+    signin_key_prefix: str = "scanfloor"
     gs1_separator_chars: tuple[str, ...] = ("\x1d", "|")
     socketio_message_queue: str | None = None
+    # Browser origins allowed to open a live socket; empty = the server's own origin only.
+    socketio_allowed_origins: tuple[str, ...] = ()
+    # How often each process re-checks the tokens of the live sockets it holds.
+    live_recheck_seconds: float = 2.0
     # The outbox dispatcher thread in each server process (never in mode="test" unless a
     # test asks), its idle poll, the lease it holds while delivering, and when it gives up.
     outbox_thread: bool = True
     outbox_poll_seconds: float = 5.0
     outbox_lease_seconds: float = 60.0
     outbox_max_attempts: int = 15
+    # Development only: channel webhooks to loopback, plain http included (always on in demo
+    # and test modes; allocation/webhook_url_rules.py). Never private or internal hosts.
+    webhook_allow_loopback: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -55,20 +68,32 @@ class Settings:
             debug=_bool(env.get("FLASK_DEBUG")) or _bool(env.get("SCANFLOOR_DEBUG")),
             max_content_length=int(env.get("SCANFLOOR_MAX_BODY_BYTES", str(1024 * 1024))),
             token_ttl_hours=int(env.get("SCANFLOOR_TOKEN_TTL_HOURS", "12")),
-            pin_max_failures=int(env.get("SCANFLOOR_PIN_MAX_FAILURES", "5")),
-            pin_lock_minutes=int(env.get("SCANFLOOR_PIN_LOCK_MINUTES", "15")),
+            redis_url=env.get("REDIS_URL") or None,
+            signin_max_failures=int(env.get("SCANFLOOR_SIGNIN_MAX_FAILURES", "5")),
+            signin_client_max_failures=int(env.get("SCANFLOOR_SIGNIN_CLIENT_MAX_FAILURES", "20")),
+            signin_window_seconds=int(env.get("SCANFLOOR_SIGNIN_WINDOW_SECONDS", "900")),
+            signin_key_prefix=env.get("SCANFLOOR_SIGNIN_KEY_PREFIX", "scanfloor"),
             gs1_separator_chars=tuple(dict.fromkeys(seps)) or ("\x1d",),
             socketio_message_queue=env.get("SOCKETIO_MESSAGE_QUEUE") or None,
+            socketio_allowed_origins=tuple(
+                o.strip().rstrip("/")
+                for o in env.get("SCANFLOOR_SOCKETIO_ORIGINS", "").split(",")
+                if o.strip()
+            ),
+            live_recheck_seconds=float(env.get("SCANFLOOR_LIVE_RECHECK_SECONDS", "2")),
             outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
             outbox_poll_seconds=float(env.get("SCANFLOOR_OUTBOX_POLL_SECONDS", "5")),
             outbox_lease_seconds=float(env.get("SCANFLOOR_OUTBOX_LEASE_SECONDS", "60")),
             outbox_max_attempts=int(env.get("SCANFLOOR_OUTBOX_MAX_ATTEMPTS", "15")),
+            webhook_allow_loopback=_bool(env.get("SCANFLOOR_WEBHOOK_ALLOW_LOOPBACK")),
         )
 
     def check(self) -> None:
         """Refuse unsafe production settings; demo and test modes fill in a throwaway key."""
         if self.mode not in {"production", "demo", "test"}:
             raise ConfigError(f"SCANFLOOR_MODE must be production, demo or test, not {self.mode!r}")
+        if "*" in self.socketio_allowed_origins:
+            raise ConfigError("SCANFLOOR_SOCKETIO_ORIGINS lists origins; '*' would let any site in")
         if self.mode == "production":
             if self.debug:
                 raise ConfigError("debug mode is refused outside demo/test (unset FLASK_DEBUG)")
@@ -107,6 +132,12 @@ class Settings:
             "SCANFLOOR_OUTBOX_POLL_SECONDS": self.outbox_poll_seconds,
             "SCANFLOOR_OUTBOX_LEASE_SECONDS": self.outbox_lease_seconds,
             "SCANFLOOR_OUTBOX_MAX_ATTEMPTS": self.outbox_max_attempts,
+            "SCANFLOOR_WEBHOOK_ALLOW_LOOPBACK": self.webhook_allow_loopback
+            or self.mode in ("demo", "test"),
+            "SCANFLOOR_LIVE_RECHECK_SECONDS": self.live_recheck_seconds,
+            # Flask-Limiter's store for the sign-in throttle (auth/throttle.py).
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_STRATEGY": "moving-window",
         }
         if url.startswith("sqlite"):
             # A writer waits for the file lock instead of failing at once (see docs/decisions).

@@ -22,10 +22,21 @@ class ScanfloorError(Exception):
     def to_dict(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
+    def http_headers(self) -> dict[str, str]:
+        """Headers the answer carries besides the error body (Retry-After, ...)."""
+        return {}
+
 
 class ValidationFailed(ScanfloorError):
     status = 422
     code = "validation_failed"
+
+
+class BodyTooDeep(ScanfloorError):
+    """A request body nested deeper than any request needs (api/json_depth.py)."""
+
+    status = 400
+    code = "body_too_deep"
 
 
 class RuleBroken(Protocol):
@@ -114,11 +125,14 @@ class Forbidden(ScanfloorError):
     code = "forbidden"
 
 
-class Locked(ScanfloorError):
-    """Too many wrong PINs: the badge is refused for a while."""
+class TooManyAttempts(ScanfloorError):
+    """Too many wrong passwords or PINs lately: try again after `retry_after` seconds."""
 
-    status = 403
-    code = "badge_locked"
+    status = 429
+    code = "too_many_attempts"
+
+    def http_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.details.get("retry_after", 1))}
 
 
 # --- receiving ---------------------------------------------------------------------------

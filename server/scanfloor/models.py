@@ -1,5 +1,6 @@
 """Import every context's tables so db.metadata (and Alembic) sees them all."""
 
+from .access.models import UserWarehouse
 from .allocation import models as allocation_models  # noqa: F401
 from .auth.models import ApiToken, User
 from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
@@ -29,4 +30,5 @@ __all__ = [
     "ReceiptLine",
     "Supplier",
     "User",
+    "UserWarehouse",
 ]
