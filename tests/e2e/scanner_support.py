@@ -19,6 +19,7 @@ PHONE = {"viewport": {"width": 412, "height": 915}, "is_mobile": True, "has_touc
 WIDE_GAP_SETTINGS = '{"scanGapMs": 1000, "answerWaitMs": 4000}'
 TIMEOUT_MS = 15_000
 WORKER = ("BADGE-0004", "4567")
+DOCK = "DOCK-01"  # the demo seed's receiving dock
 SUPERVISOR = ("BADGE-0003", "3456")
 
 
@@ -170,3 +171,30 @@ class DemoApi:
     def on_hand(self, item_id: int, location_code: str) -> int:
         rows = self.call("GET", "/balances", item_id=item_id)["balances"]
         return sum(r["quantity"] for r in rows if r["location_code"] == location_code)
+
+
+def signed_in(browser: Any, demo_server: str) -> tuple[Any, Any, Scanner]:
+    """A phone-sized page with the demo worker signed in and the shift started."""
+    context = phone_context(browser)
+    page = context.new_page()
+    app = Scanner(page, demo_server).open()
+    app.sign_in(*WORKER)
+    app.start_shift()
+    return context, page, app
+
+
+def open_po_on_scanner(app: Scanner, po: dict[str, Any]) -> None:
+    app.page.click("[data-job=receive]")
+    app.instruction("Scan or pick the purchase order")
+    app.page.click(f"[data-po='{po['id']}']")
+    app.instruction("Scan an item")
+
+
+def receive_case(app: Scanner, gtin: str) -> None:
+    """One case received by wedge scans onto the dock."""
+    app.scan(gtin)
+    app.instruction("Confirm the quantity")
+    app.page.click("#confirm-qty")
+    app.instruction("Scan the dock location")
+    app.scan(DOCK)
+    app.instruction("Scan an item")

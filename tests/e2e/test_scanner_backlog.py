@@ -12,10 +12,19 @@ import uuid
 import pytest
 import requests
 
-from .scanner_support import SUPERVISOR, WORKER, DemoApi, Scanner, phone_context
+from .scanner_support import (
+    DOCK,
+    SUPERVISOR,
+    WORKER,
+    DemoApi,
+    Scanner,
+    open_po_on_scanner,
+    phone_context,
+    receive_case,
+    signed_in,
+)
 
 pytestmark = pytest.mark.timeout(300)
-DOCK = "DOCK-01"
 BACKLOG = 300
 # An answer within this long after the scanner's Enter counts as "at once" (a few frames;
 # generous, as this machine is shared and loaded).
@@ -67,31 +76,6 @@ def po_receipts(api, item_id, po):
         for m in api.movements(item_id, "receipt")
         if m["source_type"] == "purchase_order" and m["source_id"] == str(po["id"])
     ]
-
-
-def signed_in(browser, demo_server):
-    context = phone_context(browser)
-    page = context.new_page()
-    app = Scanner(page, demo_server).open()
-    app.sign_in(*WORKER)
-    app.start_shift()
-    return context, page, app
-
-
-def open_po_on_scanner(app, po):
-    app.page.click("[data-job=receive]")
-    app.instruction("Scan or pick the purchase order")
-    app.page.click(f"[data-po='{po['id']}']")
-    app.instruction("Scan an item")
-
-
-def receive_case(app, gtin):
-    app.scan(gtin)
-    app.instruction("Confirm the quantity")
-    app.page.click("#confirm-qty")
-    app.instruction("Scan the dock location")
-    app.scan(DOCK)
-    app.instruction("Scan an item")
 
 
 def go_offline(context, page):

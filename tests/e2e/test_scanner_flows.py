@@ -8,10 +8,16 @@ import json
 
 import pytest
 
-from .scanner_support import SUPERVISOR, WORKER, DemoApi, Scanner, phone_context
+from .scanner_support import (
+    DOCK,
+    SUPERVISOR,
+    DemoApi,
+    open_po_on_scanner,
+    receive_case,
+    signed_in,
+)
 
 pytestmark = pytest.mark.timeout(150)
-DOCK = "DOCK-01"
 TIMES = "\u00d7"  # the app writes "12 <multiplication sign> SKU"
 
 
@@ -36,31 +42,6 @@ def po_receipts(api, item_id, po):
 
 def putaways_from_dock(api, item_id):
     return [m for m in api.movements(item_id, "putaway") if m["from_location_code"] == DOCK]
-
-
-def signed_in(browser, demo_server):
-    context = phone_context(browser)
-    page = context.new_page()
-    app = Scanner(page, demo_server).open()
-    app.sign_in(*WORKER)
-    app.start_shift()
-    return context, page, app
-
-
-def open_po_on_scanner(app, po):
-    app.page.click("[data-job=receive]")
-    app.instruction("Scan or pick the purchase order")
-    app.page.click(f"[data-po='{po['id']}']")
-    app.instruction("Scan an item")
-
-
-def receive_case(app, gtin):
-    app.scan(gtin)
-    app.instruction("Confirm the quantity")
-    app.page.click("#confirm-qty")
-    app.instruction("Scan the dock location")
-    app.scan(DOCK)
-    app.instruction("Scan an item")
 
 
 def test_worker_receives_a_po_line_by_wedge_scans_and_puts_it_away(
