@@ -5,17 +5,26 @@ from .allocation import models as allocation_models  # noqa: F401
 from .auth.models import ApiToken, User
 from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
 from .commands.models import CommandRecord
+from .counting.models import CountTask
 from .ledger.models import Balance, Movement, Posting
 from .outbox.models import OutboxAttempt, OutboxMessage
+from .packing.models import Carton, CartonType
+from .picking.models import FloorException, PickLine, PickTask, Wave, WaveOrder
 from .purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from .receiving.models import Receipt, ReceiptLine
+from .shipping.models import Carrier, Shipment
 
 __all__ = [
     "ApiToken",
     "Balance",
     "Barcode",
+    "Carrier",
+    "Carton",
+    "CartonType",
     "CommandRecord",
     "Container",
+    "CountTask",
+    "FloorException",
     "Item",
     "Location",
     "Lot",
@@ -23,12 +32,17 @@ __all__ = [
     "OutboxAttempt",
     "OutboxMessage",
     "PackLevel",
+    "PickLine",
+    "PickTask",
     "Posting",
     "PurchaseOrder",
     "PurchaseOrderLine",
     "Receipt",
     "ReceiptLine",
+    "Shipment",
     "Supplier",
     "User",
     "UserWarehouse",
+    "Wave",
+    "WaveOrder",
 ]

@@ -1,0 +1,1 @@
+"""Packing: totes into cartons (containers with an SSCC), carton types, pack verification."""

@@ -1,0 +1,1 @@
+"""Shipping: carriers, shipments (manifests per carrier and dock door), ship confirm."""
