@@ -189,3 +189,22 @@ def test_when_stock_falls_the_last_served_reservations_give_way_first():
     assert releases_for_shortfall(held, 1) == [3]
     assert releases_for_shortfall(held, 3) == [3, 2]
     assert releases_for_shortfall(held, 0) == []
+
+
+def test_a_pick_of_every_unit_leaves_the_line_picked():
+    from scanfloor.allocation.rules import status_after_pick
+
+    assert status_after_pick(5, 0, 5) == "picked"
+
+
+def test_a_partly_picked_line_with_the_rest_reserved_is_picking():
+    from scanfloor.allocation.rules import status_after_pick
+
+    assert status_after_pick(5, 3, 2) == "picking"
+
+
+def test_a_partly_picked_line_with_units_not_reserved_keeps_waiting_for_allocation():
+    from scanfloor.allocation.rules import status_after_pick
+
+    assert status_after_pick(5, 1, 2) == "partially_allocated"
+    assert status_after_pick(5, 0, 2) == "partially_allocated"

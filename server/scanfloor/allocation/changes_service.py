@@ -5,6 +5,12 @@ Rules: a line may change while it is received, backordered, (partially) allocate
 released to a wave; once picking has started it is refused (409 picking_started). A cancel
 of an already cancelled order answers with the order as it is. Freed units go to waiting
 lines in a transaction of their own right after commit.
+
+A line released to a wave has open pick lines planning its reserved units. The units a
+cancel or a lower quantity releases are named as lost (lost_reservations.py), and picking
+takes those pick lines down to what is still reserved in the same transaction, before it
+commits (picking/reconcile.py: cancelled, or replaced by a smaller line, and a floor
+exception for the supervisor): the answer is the truth on the floor too.
 """
 
 from __future__ import annotations
@@ -18,11 +24,12 @@ from ..errors import Conflict, NotFound, PickingStarted, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
 from .engine import LineRow, OrderRow, load_orders
+from .lost_reservations import note_lost
 from .models import OrderLine
 from .order_history import Actor
 from .order_views import OrderView, order_view
 from .reserve import Held, active_of_lines, lock_for_orders, restate, take_from
-from .rules import allocation_status, can_change
+from .rules import allocation_status, can_change, status_after_pick
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ def _cancel(
     ids = {ln.id for ln in lines}
     mine = [h for h in held if h.line_id in ids]
     take_from(conn, mine, sum(h.quantity for h in mine), "released", now)
+    note_lost(h.line_id for h in mine)
     restate(
         conn,
         [order],
@@ -142,6 +150,7 @@ def change_line_quantity(
             if excess > 0:
                 mine = [h for h in held if h.line_id == ln.id]
                 take_from(conn, list(reversed(mine)), excess, "released", now)
+                note_lost([ln.id])
                 reserved -= excess
                 freed.add(ln.item_id)
             status = allocation_status(new_q, reserved, ln.consumed)
@@ -205,7 +214,7 @@ def consume_reservation(
         now = utcnow()
         touched = take_from(conn, mine, quantity, "consumed", now)
         consumed = line.consumed + quantity
-        status = "picked" if consumed == line.quantity else "picking"
+        status = status_after_pick(line.quantity, line.reserved - quantity, consumed)
         restate(
             conn,
             [order],

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from .ats_feed import ats_changed, queue_webhook
 from .bulk_sql import PerDialect, member
 from .channel_loader import ChannelInfo, RankCache, load_channels
+from .lost_reservations import note_reserved
 from .models import Order, OrderLine, Reservation
 from .order_history import Actor, Transition, record, set_lines, set_orders
 from .positions import Key, insert_reservations, load_state, lock_positions, raise_reserved
@@ -221,6 +222,10 @@ def _write(
     channel_of = {ln.id: o.channel_id for o in orders for ln in o.lines}
     raise_reserved(conn, grants, now)
     insert_reservations(conn, grants, channel_of, now)
+    # A line that waited may be in an open wave: picking plans its new units at the commit.
+    note_reserved(
+        ln.id for o in orders for ln in o.lines if granted.get(ln.id) and ln.status != "received"
+    )
     line_rows: list[tuple[int, int, int, str]] = []
     order_rows: list[tuple[int, str]] = []
     transitions: list[Transition] = []

@@ -41,7 +41,18 @@ def many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> int:
     if not rows:
         return 0
     if conn.dialect.name == "sqlite":
-        rows = [tuple(_sqlite_value(v) for v in r) for r in rows]
+        # A batch's rows share a handful of datetimes: each is formatted once.
+        texts: dict[datetime, str] = {}
+
+        def value(v: Any) -> Any:
+            if not isinstance(v, datetime):
+                return v
+            got = texts.get(v)
+            if got is None:
+                got = texts[v] = _sqlite_value(v)
+            return got
+
+        rows = [tuple(map(value, r)) for r in rows]
     else:
         sql = sql.replace("?", "%s")
     return int(conn.exec_driver_sql(sql, rows).rowcount)

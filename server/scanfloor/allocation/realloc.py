@@ -1,5 +1,13 @@
 """Keeping reservations in step with stock: reservations are given up where sellable stock
-fell below them, last served first, and waiting lines are served when stock arrives.
+fell below them, and waiting lines are served when stock arrives.
+
+Which reservations a shortfall gives up (`release_shortfalls`): first those of lines not
+yet in a wave (received, backordered, partially allocated, allocated), then those of lines
+already released into one or being picked (released, picking), whose units a picker may
+be walking to. Within each group the last served give theirs up first (channel priority,
+promised date, age: the serving order, reversed), whole rows until the shortfall is
+covered. The lines that lose units are named for the transaction (lost_reservations.py),
+so picking takes their open pick lines down to what is still reserved before the commit.
 
 Inside a posting's transaction, allocation/subscriber.py does this as the transaction
 commits, with `release_shortfalls` and `waiting_orders` from here (docs/decisions/0009).
@@ -26,6 +34,7 @@ from ..ledger.models import Balance
 from ..timeutil import utcnow
 from .ats_feed import ats_changed
 from .engine import AllocationSummary, allocate_orders, load_orders
+from .lost_reservations import note_lost
 from .models import Channel, Order, OrderLine, Reservation, StockPosition
 from .order_history import Actor
 from .positions import Key, load_state, lock_positions
@@ -73,6 +82,7 @@ _SERVING = (
         _R.c.lot_id,
         _R.c.quantity,
         _O.c.id.label("order_id"),
+        _L.c.status.label("line_status"),
     )
     .join(_L, _L.c.id == _R.c.order_line_id)
     .join(_O, _O.c.id == _L.c.order_id)
@@ -91,6 +101,8 @@ _SERVING = (
     )
 )
 _ORDERS_OF_LINES = select(_L.c.order_id).where(_L.c.id.in_(bindparam("ids", expanding=True)))
+# Lines whose reserved units a wave may already send a picker to: given up last.
+IN_A_WAVE = ("released", "picking")
 
 
 def waiting_orders(conn: Connection, item_ids: Iterable[int] | None) -> list[int]:
@@ -145,8 +157,9 @@ def release_shortfalls(
 ) -> set[int]:
     """Inside the caller's transaction, with these positions locked (`reserved` as
     lock_positions returned it): wherever reserved exceeds the sellable stock, whole or for
-    a lot, give up the last-served reservations; their lines wait again, with their order
-    history, statuses and outbox rows written here. Returns the items released."""
+    a lot, give up reservations (lines not in a wave first, then the last served: module
+    docstring); their lines wait again, with their order history, statuses and outbox rows
+    written here, and are named as lost (lost_reservations.py). Returns the items released."""
     held = {k: r for k, r in reserved.items() if r > 0}
     if not held:
         return set()
@@ -160,6 +173,7 @@ def release_shortfalls(
     if not released:
         return set()
     resolve(conn, released, "released", now)
+    note_lost(h.line_id for h in released)
     order_ids = set(conn.scalars(_ORDERS_OF_LINES, {"ids": sorted({h.line_id for h in released})}))
     orders = load_orders(conn, sorted(order_ids))
     gone: dict[int, int] = defaultdict(int)
@@ -193,7 +207,11 @@ def relieve_shortfalls(item_ids: Iterable[int] | None, actor: Actor) -> set[int]
 
 
 def _release_for(conn: Connection, key: Key, pos: Any) -> list[Held]:
-    rows = conn.execute(_SERVING, {"item": key[0], "wh": key[1]}).all()
+    served = conn.execute(_SERVING, {"item": key[0], "wh": key[1]}).all()
+    # Serving order with the lines in a wave moved ahead of the rest: the rule gives up the
+    # last first, so every line not yet in a wave gives its units up before any in one.
+    rows = [r for r in served if r.line_status in IN_A_WAVE]
+    rows += [r for r in served if r.line_status not in IN_A_WAVE]
     chosen: set[int] = set()
     if pos.sellable < pos.reserved:
         chosen |= set(

@@ -360,6 +360,17 @@ def allocation_status(quantity: int, reserved: int, consumed: int) -> str:
     return "partially_allocated" if held > 0 else "backordered"
 
 
+def status_after_pick(quantity: int, reserved: int, consumed: int) -> str:
+    """A line's status once a pick consumed some of it: `picked` when every unit is; still
+    waiting (partially allocated / backordered) while some units are neither reserved nor
+    picked, so allocation goes on serving them; `picking` otherwise."""
+    if consumed >= quantity:
+        return "picked"
+    if reserved + consumed < quantity:
+        return allocation_status(quantity, reserved, consumed)
+    return "picking"
+
+
 def order_status(line_statuses: Iterable[str]) -> str:
     """One status for the order: its least advanced live line (cancelled lines aside)."""
     live = [s for s in line_statuses if s != "cancelled"]

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from ..allocation import changes_service, order_import, order_views, orders_service, realloc
 from ..allocation.engine import AllocationSummary
 from ..auth.guard import current_principal, requires
+from ..picking.cancel_service import cancel_picking_order
 from .allocation_schemas import (
     AllocationRunSchema,
     LineChangeSchema,
@@ -77,8 +78,8 @@ class OrderCancel(MethodView):
     @blp.response(200, OrderSchema)
     @requires("manager")
     def post(self, order_id: int) -> order_views.OrderView:
-        """Cancel the order and release its reservations (409 once picking has started)."""
-        return changes_service.cancel_order(order_id, current_principal().user_id)
+        """Cancel the order; being picked, its picked units go back to stock via staging."""
+        return cancel_picking_order(order_id, actor_id=current_principal().user_id)
 
 
 @blp.route("/orders/<bigid:order_id>/lines/<int:line_no>")

@@ -57,8 +57,10 @@ class Wave(db.Model):  # type: ignore[misc]
 class WaveOrder(db.Model):  # type: ignore[misc]
     """An order in a wave and the tote it is picked into (bound at the first tote scan).
 
-    An order is in at most one open wave (released or picking): enforced by the service
-    under the order's row lock, since a partial unique index differs per database.
+    An order is in at most one open wave (released or picking) PER WAREHOUSE: a short
+    re-reserved in another warehouse puts the rest of the order in a wave there, with a
+    row (and a tote) of its own. Enforced by the release under the order's row lock, since
+    a partial unique index differs per database.
     """
 
     __tablename__ = "wave_orders"
