@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import socketio
+from ..floor_events import floor_changed
 from ..ledger.events import posting_committed
-from . import delivery, live
+from . import board, delivery, live
 from .sessions import NAMESPACE
 
 __all__ = ["NAMESPACE", "register_realtime"]
@@ -22,3 +23,7 @@ def register_realtime(app: Flask) -> None:
     socketio.on_event("leave", live.on_leave, namespace=NAMESPACE)
     # weak=False: the receiver is a module function, kept for the life of the process.
     posting_committed.connect(delivery.on_posting, weak=False)
+    # The live board: changes marked dirty, recomputed and emitted at most every
+    # SCANFLOOR_BOARD_COALESCE_MS per warehouse (realtime/board.py).
+    posting_committed.connect(board.on_posting, weak=False)
+    floor_changed.connect(board.on_floor_change, weak=False)
