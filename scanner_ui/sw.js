@@ -8,7 +8,7 @@
  *
  * Bump VERSION whenever a file below changes (tests check the list matches scanner_ui/).
  */
-const VERSION = "scanfloor-scanner-v5";
+const VERSION = "scanfloor-scanner-v8";
 const SHELL = "/scanner/";
 const PRECACHE = [
   SHELL,
@@ -26,6 +26,7 @@ const PRECACHE = [
   "/scanner/js/feedback.js",
   "/scanner/js/gs1.js",
   "/scanner/js/idb.js",
+  "/scanner/js/live.js",
   "/scanner/js/outbox.js",
   "/scanner/js/router.js",
   "/scanner/js/scan-capture.js",
@@ -35,7 +36,14 @@ const PRECACHE = [
   "/scanner/js/task-cache.js",
   "/scanner/js/screens/dock-queue.js",
   "/scanner/js/screens/exceptions.js",
+  "/scanner/js/screens/floor.js",
   "/scanner/js/screens/home.js",
+  "/scanner/js/screens/pack-rules.js",
+  "/scanner/js/screens/pack-views.js",
+  "/scanner/js/screens/pack.js",
+  "/scanner/js/screens/pick-rules.js",
+  "/scanner/js/screens/pick-views.js",
+  "/scanner/js/screens/pick.js",
   "/scanner/js/screens/putaway-rules.js",
   "/scanner/js/screens/putaway-views.js",
   "/scanner/js/screens/putaway.js",
@@ -43,10 +51,13 @@ const PRECACHE = [
   "/scanner/js/screens/receive-views.js",
   "/scanner/js/screens/receive.js",
   "/scanner/js/screens/scanner-settings.js",
+  "/scanner/js/screens/ship-views.js",
+  "/scanner/js/screens/ship.js",
   "/scanner/js/screens/signin.js",
   "/scanner/vendor/barcode-detector/ponyfill.js",
   "/scanner/vendor/barcode-detector/zxing-exported.js",
   "/scanner/vendor/barcode-detector/zxing_reader.wasm",
+  "/scanner/vendor/socket.io/socket.io.esm.min.js",
 ];
 
 self.addEventListener("install", (event) => {

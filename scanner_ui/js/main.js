@@ -12,9 +12,12 @@ import { deviceId, loadSettings } from "./settings.js";
 import dockQueue from "./screens/dock-queue.js";
 import exceptions from "./screens/exceptions.js";
 import home from "./screens/home.js";
+import pack from "./screens/pack.js";
+import pick from "./screens/pick.js";
 import putaway from "./screens/putaway.js";
 import receive from "./screens/receive.js";
 import scannerSettings from "./screens/scanner-settings.js";
+import ship from "./screens/ship.js";
 import signin from "./screens/signin.js";
 
 const $ = (id) => document.getElementById(id);
@@ -104,6 +107,9 @@ function boot() {
       home,
       receive,
       putaway,
+      pick,
+      pack,
+      ship,
       exceptions,
       "dock-queue": dockQueue,
       settings: scannerSettings,

@@ -86,7 +86,12 @@ CHROMIUM = "/usr/bin/chromium"
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One seeded demo server (SQLite) for the browser tests of this run."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    env = base_env(DATABASE_URL=f"sqlite:///{path}", SCANFLOOR_MODE="demo")
+    # The demo's GS1 company prefix, as `make demo` sets it: cartons get SSCCs from it.
+    env = base_env(
+        DATABASE_URL=f"sqlite:///{path}",
+        SCANFLOOR_MODE="demo",
+        SCANFLOOR_GS1_COMPANY_PREFIX="9501101",
+    )
     assert run_cli("db", "upgrade", "heads", env=env).returncode == 0
     seeded = run_cli("seed-demo", env=env, timeout=300)
     assert seeded.returncode == 0, seeded.stderr

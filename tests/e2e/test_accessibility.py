@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from .axe_support import SIZES, AxeAudit, small_controls
+from .outbound_support import Outbound, Picker, each_barcode, stocked_items
 from .scanner_support import (
     SUPERVISOR,
     TIMEOUT_MS,
@@ -22,6 +23,7 @@ from .scanner_support import (
 pytestmark = pytest.mark.timeout(240)
 DOCK = "DOCK-01"
 ITEM_SKIP = {"phone": 5, "desktop": 7}  # items the other scanner tests leave alone
+OUTBOUND_SKIP = {"phone": 10, "desktop": 13}  # multi-bin items the pick tests leave alone
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +188,109 @@ def test_every_scanner_screen_passes_axe_and_has_big_targets(demo_server, browse
     check.assert_clean()
 
 
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_every_pick_pack_and_ship_screen_passes_axe_and_has_big_targets(
+    demo_server, browser, api, size
+):
+    out = Outbound(api)
+    first_item, second_item, packed_item = stocked_items(api, 3, skip=OUTBOUND_SKIP[size])
+    channel = out.channel()
+    first = out.order(channel, [(first_item, 2)])
+    second = out.order(channel, [(second_item, 2)])
+    tote1, tote2 = out.totes(2)
+    [summary] = out.release(channel)["tasks"]
+    out.give_to(summary["id"], WORKER)
+    packed, packed_tote = out.picked_into_tote([(packed_item, 2)])
+
+    context = sized_context(browser, size)
+    page = context.new_page()
+    app = Scanner(page, demo_server).open()
+    check = ScannerAudit(app, size)
+    app.sign_in(*WORKER)
+    app.start_shift()
+    picker = Picker(app, out, summary["id"], {first["id"]: tote1, second["id"]: tote2})
+
+    page.click("[data-job=pick]")
+    app.instruction("Get work")
+    check("pick: get work")
+    page.locator("#get-work").click()
+    line = picker.current()
+    check("pick: bin")
+    app.scan(next(b for b in ("C-04-01-C", "C-04-02-C") if b != line["bin"]["code"]))
+    app.wait_message("Wrong bin")
+    check("pick: wrong bin")
+    app.scan(line["bin"]["code"])
+    app.instruction("Scan the item")
+    check("pick: item")
+    app.scan(each_barcode(line["item"]))
+    app.instruction("Confirm the quantity")
+    check("pick: quantity")
+    page.click("#confirm-qty")
+    page.locator("#tote-slot").wait_for()
+    check("pick: tote")
+    picker.into_tote(line)
+
+    line = picker.current()
+    page.locator("#short").click()
+    app.instruction("Scan the bin again")
+    check("pick: short, the bin again")
+    app.scan(line["bin"]["code"])
+    app.instruction("How many are really there?")
+    check("pick: short, found")
+    page.locator("#confirm-short").click()  # none found: the rest comes from another bin
+    app.wait_message("reported")
+    while page.locator("h1.instruction", has_text="Take the totes").count() == 0:
+        picker.pick(picker.current())
+    check("pick: done")
+
+    page.goto(f"{demo_server}/scanner/#/pack")
+    app.instruction("Scan a tote or an order")
+    check("pack: tote or order")
+    app.scan(packed_tote)
+    app.instruction("Start a new carton")
+    check("pack: order")
+    page.locator("#new-carton").click()
+    app.instruction("Scan each item into carton 1")
+    for _ in range(2):
+        app.scan(each_barcode(packed_item))
+        app.wait_message("Packed")
+    check("pack: carton")
+    page.locator("#close-carton").click()
+    app.instruction("Carton type and weight")
+    check("pack: type and weight")
+    page.locator("[data-type='BOX-S']").click()
+    page.fill("input[name=weight]", "0.9")
+    page.locator("#confirm-close").click()
+    app.instruction("Label the carton")
+    page.locator("img.label-img").wait_for()
+    check("pack: label")
+    sscc = page.inner_text("#closed-sscc").strip()
+
+    page.goto(f"{demo_server}/scanner/#/ship")
+    page.locator("[data-choice='standard']").click()
+    app.instruction("Scan the dock door")
+    check("ship: carrier and service")
+    app.scan("SHIP-01")
+    app.instruction("Open the shipment")
+    page.locator("#open-shipment").click()
+    app.instruction("Scan each carton")
+    app.scan(sscc)
+    app.wait_message("Added")
+    check("ship: cartons")
+    page.locator("#to-confirm").click()
+    app.instruction("Ship 1 carton?")
+    check("ship: confirm")
+    page.locator("#confirm-shipment").click()
+    app.instruction("shipped")
+    check("ship: shipped")
+
+    assert out.order_status(packed["id"]) == "shipped"
+    assert app.errors == []
+    context.close()
+    assert len(check.axe.audited) == 18
+    check.assert_clean()
+
+
 def _order(api: DemoApi) -> dict[str, Any]:
     tag = uuid.uuid4().hex[:6].upper()
     api.call(
@@ -267,6 +372,7 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
         ("/console/orders", "orders", "#orders-table tbody tr"),
         (f"/console/orders/{order['id']}", "order", "#lines-table tbody tr"),
         ("/console/channels", "channels", "#channels-table tbody tr"),
+        ("/console/board", "live board", "#live-state[data-state=live]"),
     ]
     for path, where, ready in pages:
         page.goto(demo_server + path)
@@ -278,10 +384,15 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
     page.goto(demo_server + "/console/outbox")
     _rows_or_empty(page, "outbox-table", "outbox-empty")
     check("outbox")
+    page.goto(demo_server + "/console/waves")
+    _rows_or_empty(page, "list-table", "list-empty")
+    page.get_by_role("button", name="Preview").click()  # the preview's figures and table too
+    page.locator("#preview").wait_for()
+    check("waves")
 
     assert errors == []
     context.close()
-    assert len(axe.audited) == 11
+    assert len(axe.audited) == 13
     assert not (axe.problems or problems), "\n".join(axe.report() + problems)
     assert len({tuple(n) for n in navs.values()}) == 1, navs
     assert len(navs["items"]) >= 8, navs

@@ -75,6 +75,8 @@ def _console_pages(demo_server: str) -> list[str]:
         "/console/backorders",
         "/console/channels",
         "/console/outbox",
+        "/console/board",
+        "/console/waves",
     ]
 
 
@@ -135,7 +137,16 @@ def test_every_scanner_screen_and_the_camera_decoder_run_without_a_violation(dem
     app.wait_screen("settings")
     app.open("signin")
     app.sign_in(*SUPERVISOR)
-    for screen in ("receive", "putaway", "exceptions", "dock-queue", "home"):
+    for screen in (
+        "receive",
+        "putaway",
+        "pick",
+        "pack",
+        "ship",
+        "exceptions",
+        "dock-queue",
+        "home",
+    ):
         app.open(screen)
         app.wait_screen(screen)
         page.wait_for_load_state("networkidle")

@@ -4,16 +4,16 @@ import { post } from "../api.js";
 import { button, h, message, render } from "../dom.js";
 import { clearSession, deviceUser, hasRole, signInNeeded } from "../session.js";
 
+// Six jobs or more: a grid of big tiles, two to a row, so all of them (and Start shift) stay
+// in the lower part of the screen, in thumb reach, without scrolling.
 const JOBS = [
-  { route: "receive", label: "Receive", sub: "Goods in against a purchase order", role: "worker" },
-  { route: "putaway", label: "Put away", sub: "Dock to bin, directed", role: "worker" },
-  {
-    route: "dock-queue",
-    label: "Dock queue",
-    sub: "What waits on the dock, oldest first",
-    role: "supervisor",
-  },
-  { route: "exceptions", label: "Exceptions", sub: "Scans the server refused", role: "worker" },
+  { route: "receive", label: "Receive", sub: "Goods in on a PO", role: "worker" },
+  { route: "putaway", label: "Put away", sub: "Dock to bin", role: "worker" },
+  { route: "pick", label: "Pick", sub: "Bin to tote", role: "worker" },
+  { route: "pack", label: "Pack", sub: "Tote to carton", role: "worker" },
+  { route: "ship", label: "Ship", sub: "Cartons out", role: "worker" },
+  { route: "dock-queue", label: "Dock queue", sub: "Oldest first", role: "supervisor" },
+  { route: "exceptions", label: "Exceptions", sub: "Refused scans", role: "worker" },
 ];
 
 export default {
@@ -47,19 +47,27 @@ export default {
           "div",
           { class: "actions" },
           !ready && button("Start shift", startShift, { kind: "primary" }),
-          JOBS.filter((j) => hasRole(user, j.role)).map((j) =>
-            button(
-              j.route === "exceptions" && problems ? `${j.label} (${problems})` : j.label,
-              () => ctx.navigate(j.route),
-              {
-                kind: ready && j.route === "receive" ? "primary" : "",
-                sub: j.sub,
-                attrs: { dataset: { job: j.route } },
-              },
+          h(
+            "div",
+            { class: "jobs", role: "group", "aria-label": "Jobs" },
+            JOBS.filter((j) => hasRole(user, j.role)).map((j) =>
+              button(
+                j.route === "exceptions" && problems ? `${j.label} (${problems})` : j.label,
+                () => ctx.navigate(j.route),
+                {
+                  kind: ready && j.route === "receive" ? "primary" : "",
+                  sub: j.sub,
+                  attrs: { dataset: { job: j.route } },
+                },
+              ),
             ),
           ),
-          button("Scanner settings", () => ctx.navigate("settings"), { kind: "link" }),
-          button("Sign out", signOut, { kind: "link" }),
+          h(
+            "div",
+            { class: "jobs" },
+            button("Scanner settings", () => ctx.navigate("settings"), { kind: "link" }),
+            button("Sign out", signOut, { kind: "link" }),
+          ),
         ),
       );
     }
