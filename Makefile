@@ -54,6 +54,9 @@ demo: $(STAMP)
 	echo "Scanfloor demo on http://$(HOST):$(PORT)/" && \
 	echo "  console (sign in, search items)  http://$(HOST):$(PORT)/" && \
 	echo "  scanner app (badge + PIN)        http://$(HOST):$(PORT)/scanner/" && \
+	echo "  waves (release, tasks)           http://$(HOST):$(PORT)/console/waves" && \
+	echo "  live board                       http://$(HOST):$(PORT)/console/board" && \
+	echo "  scanner: Pick, Pack, Ship on the home menu (worker1: BADGE-0004, PIN 4567)" && \
 	echo "  API description (OpenAPI)        http://$(HOST):$(PORT)/api/v1/openapi.json" && \
 	echo "  health                           http://$(HOST):$(PORT)/healthz" && \
 	echo "  Ctrl+C stops it; the data stays in var/demo.db (delete it to start over)" && \

@@ -192,9 +192,19 @@ def test_seeded_ledger_passes_verify(seeded):
 
 
 def _snapshot() -> dict[str, Any]:
+    from scanfloor.access.models import UserWarehouse
+    from scanfloor.allocation.models import Channel, Order, OrderLine, Reservation
+    from scanfloor.catalog.models import Container
+    from scanfloor.packing.models import CartonType
+    from scanfloor.shipping.models import Carrier
+
     counts = {
         model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (Location, Item, PackLevel, Barcode, Lot, User, Posting, Movement, Balance)
+        for model in (
+            *(Location, Item, PackLevel, Barcode, Lot, User, Posting, Movement, Balance),
+            *(Channel, Order, OrderLine, Reservation, Container, CartonType, Carrier),
+            UserWarehouse,
+        )
     }
     balances = sorted(
         db.session.execute(
@@ -232,3 +242,120 @@ def test_demo_users_sign_in_with_password_or_badge_and_pin(seeded):
         assert verify_secret(user.pin_hash, pin.group(1))
         pins.add(pin.group(1))
     assert len(pins) == len(expected)
+
+
+# --- the outbound half: what a wave, the packer and the shipper start from ---------------
+
+
+def _wh1() -> int:
+    return int(db.session.scalar(select(Location.id).where(Location.code == "WH1")))
+
+
+def test_demo_orders_arrive_allocated_with_their_stock_on_the_shelves(seeded):
+    from scanfloor.allocation.models import Channel, Order, OrderLine, Reservation
+
+    wh = _wh1()
+    channels = set(db.session.scalars(select(Channel.code)))
+    assert {"WEB", "MARKET"} <= channels
+    orders = db.session.scalars(select(Order)).all()
+    assert 15 <= len(orders) <= 25
+    lines = db.session.scalars(select(OrderLine)).all()
+    per_order: dict[int, int] = defaultdict(int)
+    for line in lines:
+        per_order[line.order_id] += 1
+    assert all(1 <= n <= 4 for n in per_order.values()) and len(per_order) == len(orders)
+    assert {line.status for line in lines} == {"allocated"}
+    assert all(line.reserved_qty == line.quantity for line in lines)
+    held = db.session.scalars(select(Reservation).where(Reservation.status == "active")).all()
+    assert sum(r.quantity for r in held) == sum(line.quantity for line in lines)
+    assert {r.warehouse_id for r in held} == {wh} and all(r.location_id is None for r in held)
+    # Each reservation can be picked: a sellable bin of WH1 with a walk sequence holds the
+    # item (and the reserved lot) in at least the reserved quantity.
+    shelved: dict[tuple[int, int | None], int] = defaultdict(int)
+    for item_id, lot_id, qty in db.session.execute(
+        select(Balance.item_id, Balance.lot_id, Balance.quantity)
+        .join(Location, Location.id == Balance.location_id)
+        .where(
+            Location.warehouse_id == wh,
+            Location.sellable.is_(True),
+            Location.walk_sequence.is_not(None),
+            Balance.container_id.is_(None),
+            Balance.quantity > 0,
+        )
+    ):
+        shelved[(item_id, lot_id)] += qty
+    wanted: dict[tuple[int, int | None], int] = defaultdict(int)
+    for r in held:
+        wanted[(r.item_id, r.lot_id)] += r.quantity
+    assert all(shelved[key] >= qty for key, qty in wanted.items()), wanted
+    # Some lines are for expiry-tracked items, reserved by lot (first expiry first out).
+    lotted = [r for r in held if r.lot_id is not None]
+    assert lotted
+    for r in lotted:
+        expiries = db.session.scalars(
+            select(Lot.expiry)
+            .join(Balance, Balance.lot_id == Lot.id)
+            .join(Location, Location.id == Balance.location_id)
+            .where(Lot.item_id == r.item_id, Location.sellable.is_(True), Balance.quantity > 0)
+        ).all()
+        mine = db.session.scalar(select(Lot.expiry).where(Lot.id == r.lot_id))
+        assert mine == min(expiries)
+
+
+def test_a_wave_can_take_every_demo_order_at_once(seeded):
+    from scanfloor.allocation.models import Order
+    from scanfloor.picking.wave_rules import WaveRules
+    from scanfloor.picking.wave_service import preview_wave
+
+    preview = preview_wave(_wh1(), WaveRules(mode="cluster"))
+    orders = set(db.session.scalars(select(Order.id)))
+    assert set(preview.order_ids) == orders and preview.orders == len(orders)
+    assert preview.skipped == []
+    assert preview.tasks == preview.pickers == -(-len(orders) // 8)
+    assert preview.path_length > 0
+
+
+def test_demo_has_totes_with_printable_labels_carton_types_and_a_carrier(seeded):
+    from scanfloor.catalog.models import Container
+    from scanfloor.labels.service import container_label
+    from scanfloor.packing.models import CartonType
+    from scanfloor.shipping.models import Carrier
+
+    totes = db.session.scalars(
+        select(Container).where(Container.kind == "tote").order_by(Container.code)
+    ).all()
+    assert len(totes) >= 20 and totes[0].code == "TOTE-001"
+    labels = dict(
+        db.session.execute(
+            select(Barcode.container_id, Barcode.code).where(Barcode.target == "container")
+        ).all()
+    )
+    assert all(labels.get(t.id) == t.code for t in totes)
+    label = container_label(totes[0].id, fmt="zpl")
+    assert b"TOTE-001" in label.body
+
+    types = {t.code: t for t in db.session.scalars(select(CartonType))}
+    assert len(types) == 3
+    sizes = sorted(types.values(), key=lambda t: t.length_mm * t.width_mm * t.height_mm)
+    assert [t.name.split()[0] for t in sizes] == ["Small", "Medium", "Large"]
+    assert all(t.tare_g > 0 and t.max_weight_g and t.active for t in sizes)
+
+    own = db.session.scalar(select(Carrier).where(Carrier.code == "OWN"))
+    assert own is not None and own.adapter == "manual" and own.active
+    assert own.services == ["standard", "express"]
+    assert own.tracking_next is not None and own.tracking_last is not None
+    assert own.tracking_next < own.tracking_last and own.tracking_url_template
+
+
+def test_the_floor_staff_are_given_the_demo_warehouse(seeded):
+    from scanfloor.access.service import user_may_see
+
+    wh = _wh1()
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    for name in ("super", "worker1", "worker2"):
+        assert user_may_see(users[name].id, users[name].role, wh), name
+    # Cancelled picks go back through staging: the demo has one.
+    staging = db.session.scalars(
+        select(Location.code).where(Location.warehouse_id == wh, Location.type == "staging")
+    ).all()
+    assert staging

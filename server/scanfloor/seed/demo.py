@@ -29,6 +29,7 @@ from ..ledger.writer import post
 from ..purchasing.demo import seed_demo_purchase_orders
 from .catalog_plan import ItemSpec, plan_catalog
 from .layout import WAREHOUSE, LocationSpec, plan_layout
+from .outbound import outbound_summary, seed_outbound
 from .stock_plan import ReceiptLine, plan_stock
 
 SEED = 42
@@ -74,6 +75,7 @@ def seed_demo() -> str:
         skipped = _create_users()
         _post_receipts(stock, locations, items, lots)
         purchase_orders = seed_demo_purchase_orders()
+        seed_outbound(locations, catalog, stock, layout)
     elapsed = time.perf_counter() - started
     done = f"Demo data seeded in {elapsed:.1f} s."
     if purchase_orders:
@@ -299,10 +301,12 @@ def _summary(headline: str, skipped_users: tuple[str, ...]) -> str:
         f"Warehouse {WAREHOUSE}: {by_type['zone']} zones, {by_type['storage']} storage bins, "
         f"{by_type['pick_face']} pick faces, {by_type['dock']} dock, "
         f"{by_type['pack_station']} pack stations, {by_type['shipping']} shipping, "
+        f"{by_type['staging']} staging, "
         f"{by_type['returns']} returns, {by_type['quarantine']} quarantine",
         f"Catalog: {items} items ({lot_items} lot-tracked with {lots} lots), "
         f"{packs} pack levels, {gtins} GTINs",
         f"Stock: {moves} receipt lines in {postings} postings, {int(on_hand):,} units on hand",
+        *outbound_summary(),
         "",
         "Logins (console at /):",
         f"  {'username':<10}{'password':<10}{'role':<12}{'badge':<12}PIN",

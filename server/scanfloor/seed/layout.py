@@ -16,6 +16,8 @@ WALK_STEP = 10  # gaps leave room to slot a new bin into the walk without renumb
 DOCK = "DOCK-01"
 PACK_STATIONS = ("PACK-01", "PACK-02", "PACK-03")
 SHIPPING = "SHIP-01"
+# Where stock picked for a cancelled order waits in its tote to be put back (putaway's queue).
+STAGING = "STAGE-01"
 RETURNS = "RET-01"
 QUARANTINE = "QUAR-01"
 
@@ -75,6 +77,7 @@ def plan_layout() -> list[LocationSpec]:
         specs.append(LocationSpec(code, f"Pack station {n}", "bin", "pack_station", f"{wh}-OUT"))
     specs += [
         LocationSpec(SHIPPING, "Shipping lanes", "bin", "shipping", f"{wh}-OUT"),
+        LocationSpec(STAGING, "Outbound staging (return to stock)", "bin", "staging", f"{wh}-OUT"),
         LocationSpec(RETURNS, "Returns awaiting inspection", "bin", "returns", f"{wh}-QA"),
         LocationSpec(QUARANTINE, "Quarantine (held stock)", "bin", "quarantine", f"{wh}-QA"),
     ]
