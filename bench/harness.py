@@ -52,6 +52,31 @@ def ratio(value: float, floor: float) -> float:
 
 
 @contextmanager
+def sql_meter(engine: Any) -> Iterator[dict[str, float]]:
+    """Counts the statements sent on `engine` inside the block and the seconds the driver
+    spent executing them (where a call's time goes: SQL, or Python around it)."""
+    from sqlalchemy import event
+
+    meter = {"statements": 0, "seconds": 0.0}
+    started: list[float] = []
+
+    def before(*_args: Any) -> None:
+        started.append(time.perf_counter())
+
+    def after(*_args: Any) -> None:
+        meter["statements"] += 1
+        meter["seconds"] += time.perf_counter() - started.pop()
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield meter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+@contextmanager
 def pg_scratch(tag: str) -> Iterator[str | None]:
     """A fresh PostgreSQL database for one benchmark, dropped afterwards; None (with the
     reason on stderr) when no server answers. SCANFLOOR_BENCH_DATABASE_URL names the server

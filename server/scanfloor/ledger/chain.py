@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -68,10 +69,35 @@ def _encode(name: str, value: Any) -> Any:
     return value
 
 
+# One encoder for every movement (json.dumps with these options would build one per call);
+# ints, strings and None pass through as they are, the rest go through _encode. The bytes
+# are the same as json.dumps(values, separators=(",", ":"), ensure_ascii=False) gives.
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_PLAIN = (int, str, type(None))
+
+
 def canonical(row: Mapping[Any, Any]) -> bytes:
     """One byte string per movement: the same on both databases for the same movement."""
-    values = [VERSION] + [_encode(name, row.get(name)) for name in FIELDS]
-    return json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode()
+    values: list[Any] = [VERSION]
+    get = row.get
+    for name in FIELDS:
+        value = get(name)
+        # type(), not isinstance: a bool is an int subclass and must still be refused.
+        if type(value) in _PLAIN and name != "unit_cost":
+            values.append(value)
+        elif type(value) is datetime:  # a posting's rows share their two times
+            text = _TIMES.get(value)
+            if text is None:
+                if len(_TIMES) > 256:
+                    _TIMES.clear()
+                text = _TIMES[value] = _encode(name, value)
+            values.append(text)
+        else:
+            values.append(_encode(name, value))
+    return _JSON.encode(values).encode()
+
+
+_TIMES: dict[datetime, str] = {}
 
 
 def link_hash(previous: str, row: Mapping[Any, Any]) -> str:
@@ -85,7 +111,6 @@ def link_hash(previous: str, row: Mapping[Any, Any]) -> str:
 # subscribers lock: a transaction that posts twice can then never deadlock with another
 # posting, at the cost of also serialising the balance updates (a few statements).
 # Driver SQL (`exec_driver_sql`, no compilation per posting), one string per placeholder.
-_PG_HOLD = "SELECT 1 FROM ledger_chain WHERE id = 1 FOR UPDATE"
 _PG_HEAD = (
     "UPDATE ledger_chain SET last_movement_id = last_movement_id WHERE id = 1 "
     "RETURNING last_hash, "
@@ -103,31 +128,52 @@ _SET_HEAD = {
 }
 
 
-def hold(conn: Connection) -> None:
-    """Take the chain head's lock now (PostgreSQL; a no-op when this transaction has it, and
-    on SQLite, whose write transaction already excludes every other writer)."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(_PG_HOLD)
+@dataclass(frozen=True)
+class Head:
+    """The chain head as a posting found it: the last hash and the ids its movements get."""
+
+    last_hash: str
+    ids: list[int]
 
 
-def link(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Give each row (in order) its id and chain hash, and move the chain head past them.
-
-    Two statements per posting whatever its size: read-and-lock the head (allocating the
-    ids on PostgreSQL), then write the new head.
-    """
-    if conn.dialect.name == "postgresql":
-        head = conn.exec_driver_sql(_PG_HEAD, (len(rows),)).one_or_none()
-        ids = sorted(head.ids) if head is not None else []
-    else:
-        head = conn.exec_driver_sql(_SQLITE_HEAD).one_or_none()
-        ids = list(range(head.last_id + 1, head.last_id + 1 + len(rows))) if head else []
+def hold(conn: Connection, count: int) -> Head | None:
+    """Take the chain head's lock now (before any balance row) and, on PostgreSQL, read it
+    and allocate `count` movement ids in the same statement (the UPDATE that locks it
+    RETURNs both: one round trip, where a lock and a later read took two). A no-op on
+    SQLite, whose write transaction already excludes every other writer: `link` reads the
+    head there. Ids allocated for a posting that is then refused are gaps, as any rolled-back
+    sequence value is; the chain links movements in id order and does not need them dense."""
+    if conn.dialect.name != "postgresql":
+        return None
+    head = conn.exec_driver_sql(_PG_HEAD, (count,)).one_or_none()
     if head is None:
         raise RuntimeError("ledger_chain has no head row: run `scanfloor db upgrade`")
+    return Head(head.last_hash, sorted(head.ids))
+
+
+def link(conn: Connection, rows: Sequence[dict[str, Any]], head: Head | None = None) -> None:
+    """Give each row (in order) its id and chain hash, and move the chain head past them.
+
+    `head`: what `hold` read (PostgreSQL); else the head is read (and locked) here. Then one
+    statement writes the new head.
+    """
+    if head is None:
+        if conn.dialect.name == "postgresql":
+            found = conn.exec_driver_sql(_PG_HEAD, (len(rows),)).one_or_none()
+            head = None if found is None else Head(found.last_hash, sorted(found.ids))
+        else:
+            found = conn.exec_driver_sql(_SQLITE_HEAD).one_or_none()
+            if found is not None:
+                first = found.last_id + 1
+                head = Head(found.last_hash, list(range(first, first + len(rows))))
+    if head is None:
+        raise RuntimeError("ledger_chain has no head row: run `scanfloor db upgrade`")
+    if len(head.ids) != len(rows):
+        raise RuntimeError("the chain head was read for another number of movements")
     previous = head.last_hash
-    for movement_id, row in zip(ids, rows, strict=True):
+    for movement_id, row in zip(head.ids, rows, strict=True):
         row["id"] = movement_id
         row["unit_cost"] = cost_as_stored(row.get("unit_cost"))
         previous = link_hash(previous, row)
         row["chain_hash"] = previous
-    conn.exec_driver_sql(_SET_HEAD[conn.dialect.paramstyle], (ids[-1], previous))
+    conn.exec_driver_sql(_SET_HEAD[conn.dialect.paramstyle], (head.ids[-1], previous))

@@ -6,7 +6,9 @@ A posting is applied inside the caller's write transaction:
 2. each balance key's net change is applied in sorted key order (a fixed lock order, so
    PostgreSQL postings never deadlock each other); a physical balance is decremented only by
    a conditional UPDATE that cannot take it below zero, so the check and the write are one
-   statement and no concurrent posting can slip between them;
+   statement and no concurrent posting can slip between them. A posting of many keys (a
+   batch pick) locks all its rows in that same order in one statement, checks them, and
+   applies them in one more (balance_sql.py), refusing exactly what the per-key path would;
 3. the movements are inserted;
 4. in-transaction subscribers (ledger/subscribers.py) see the posting and may write their own
    rows or refuse it.
@@ -17,40 +19,32 @@ them).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..commands import Command, caller_of, current_command, posting_key
 from ..database import after_commit, in_write_transaction, write_transaction
 from ..errors import (
     AlreadyReversed,
-    InsufficientStock,
     NotFound,
     ValidationFailed,
 )
 from ..extensions import db
 from ..timeutil import utcnow
-from .balance_sql import change as change_balance
-from .balance_sql import insert_movements, insert_posting, stamp
+from .balance_sql import apply_balances, insert_movements, insert_posting, stamp
 from .chain import hold, link
 from .events import PostingCommitted, posting_committed
 from .facts import facts, remember
 from .models import MOVEMENT_TYPES
-from .rules import BalanceKey, LineError, PostingRequest, check_line, fingerprint, net_deltas
+from .rules import LineError, PostingRequest, check_line, fingerprint, net_deltas
 from .subscribers import Posted, PostedLine, notify, subscribers
 
-_KEY_WHERE = (
-    "item_id = :item AND location_id = :loc "
-    "AND COALESCE(lot_id, 0) = :lot AND COALESCE(container_id, 0) = :cont"
-)
-# The balance updates themselves are prepared driver SQL (balance_sql.py); this read only
-# explains a refusal.
-_AVAILABLE = text(f"SELECT quantity FROM balances WHERE {_KEY_WHERE}")
 _ITEMS = text("SELECT id FROM items WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 _LOTS = text("SELECT id, item_id FROM lots WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True)
@@ -74,19 +68,6 @@ class PostingResult:
     posting_id: int
     movement_ids: tuple[int, ...]
     replayed: bool
-
-
-def _key_params(key: BalanceKey, delta: int, now: datetime) -> dict[str, Any]:
-    return {
-        "item": key.item_id,
-        "loc": key.location_id,
-        "lot": key.lot_id,
-        "cont": key.container_id,
-        "lot_or_null": key.lot_id or None,
-        "cont_or_null": key.container_id or None,
-        "delta": delta,
-        "now": now,
-    }
 
 
 def _physical(conn: Connection, location_ids: set[int]) -> set[int]:
@@ -212,10 +193,13 @@ def _check_references(conn: Connection, req: PostingRequest) -> None:
                 {"lots": [{"lot_id": lot, "item_id": item} for lot, item in sorted(lots - known)]},
             )
     conts = {c for ln in req.lines for c in (ln.from_container_id, ln.to_container_id) if c}
-    if conts:
+    seen = _containers_seen(conn)
+    conts -= seen
+    if conts:  # only containers no committed posting has named yet (see _containers_seen)
         have = set(conn.execute(_CONTAINERS, {"ids": sorted(conts)}).scalars())
         if conts - have:
             raise NotFound("container not found", {"container_ids": sorted(conts - have)})
+        after_commit(lambda: seen.update(have))
     reverses = {ln.reverses_movement_id for ln in req.lines if ln.reverses_movement_id}
     if reverses:
         exist = set(conn.execute(_MOVEMENT_IDS, {"ids": sorted(reverses)}).scalars())
@@ -226,6 +210,20 @@ def _check_references(conn: Connection, req: PostingRequest) -> None:
             raise AlreadyReversed(
                 "a movement can be reversed once only", {"movement_ids": sorted(done)}
             )
+
+
+# Containers are never deleted (labels/sscc_service relies on it too), so one that a
+# committed posting named exists for good: remembered per engine, like facts.py's items,
+# only once the transaction that read it commits (an id created in a rolled-back one may be
+# reused).
+_SEEN_CONTAINERS: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
+
+
+def _containers_seen(conn: Connection) -> set[int]:
+    seen = _SEEN_CONTAINERS.get(conn.engine)
+    if seen is None:
+        seen = _SEEN_CONTAINERS.setdefault(conn.engine, set())
+    return seen
 
 
 def _announce(event: PostingCommitted) -> None:
@@ -253,23 +251,9 @@ def _apply(conn: Connection, req: PostingRequest, fp: str, key: str | None) -> P
         ),
     )
 
-    hold(conn)  # the chain head first, then balances: one lock order (ledger/chain.py)
-    # `bkey`, not `key`: `key` is the posting's idempotency key, used for the movements below.
-    for bkey, delta in net_deltas(req.lines):
-        take = delta < 0 and bkey.location_id in physical
-        if not change_balance(conn, bkey, delta, at, take):
-            available = conn.scalar(_AVAILABLE, _key_params(bkey, delta, now)) or 0
-            raise InsufficientStock(
-                "not enough stock at the source location",
-                {
-                    "item_id": bkey.item_id,
-                    "location_id": bkey.location_id,
-                    "lot_id": bkey.lot_id or None,
-                    "container_id": bkey.container_id or None,
-                    "requested": -delta,
-                    "available": int(available),
-                },
-            )
+    # The chain head first, then balances: one lock order (ledger/chain.py).
+    head = hold(conn, len(req.lines))
+    apply_balances(conn, net_deltas(req.lines), physical, at)
 
     rows: list[dict[str, Any]] = [
         {
@@ -295,7 +279,7 @@ def _apply(conn: Connection, req: PostingRequest, fp: str, key: str | None) -> P
         }
         for i, ln in enumerate(req.lines)
     ]
-    link(conn, rows)  # ids and hash chain, under the chain head's lock (ledger/chain.py)
+    link(conn, rows, head)  # ids and hash chain, under the chain head's lock (ledger/chain.py)
     insert_movements(conn, rows)
     ids = tuple(row["id"] for row in rows)
     if subscribers():
