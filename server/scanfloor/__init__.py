@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .console import register_console
     from .database import configure_engine
     from .extensions import db, migrate, socketio
+    from .picking import init_app as init_picking
     from .scanner import register_scanner
     from .security_headers import register_security_headers
 
@@ -39,8 +40,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     with app.app_context():
         configure_engine(db.engine)
-    # Allocation keeps reservations in step with stock inside each posting's transaction.
+    # Allocation keeps reservations in step with stock inside each posting's transaction;
+    # picking then keeps open pick lines within those reservations (after it, at commit).
     init_allocation(app)
+    init_picking(app)
 
     api = ScanfloorApi(
         app,

@@ -82,6 +82,14 @@ from .outbox.cli import outbox  # noqa: E402  (its commands live beside the outb
 
 main.add_command(outbox)
 
+from .shipping.cli import carriers  # noqa: E402  (carrier set-up beside shipping)
+
+main.add_command(carriers)
+
+from .picking.cli import waves  # noqa: E402  (wave release beside picking)
+
+main.add_command(waves)
+
 
 @main.group("ledger")
 def ledger() -> None:

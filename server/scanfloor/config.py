@@ -46,6 +46,14 @@ class Settings:
     socketio_allowed_origins: tuple[str, ...] = ()
     # How often each process re-checks the tokens of the live sockets it holds.
     live_recheck_seconds: float = 2.0
+    # The live board gathers every change of this window into one update per queue.
+    board_coalesce_ms: int = 250
+    # Automatic wave release per channel (picking/wave_schedule.py); empty = console only.
+    wave_schedule: str = ""
+    # Ship-from address lines for shipping labels, "|"-separated: one for every warehouse,
+    # and per warehouse code (SCANFLOOR_SHIP_FROM_<CODE>) where they differ.
+    ship_from: str = ""
+    ship_from_by_warehouse: dict[str, str] = field(default_factory=dict)
     # The outbox dispatcher thread in each server process (never in mode="test" unless a
     # test asks), its idle poll, the lease it holds while delivering, and when it gives up.
     outbox_thread: bool = True
@@ -81,6 +89,14 @@ class Settings:
                 if o.strip()
             ),
             live_recheck_seconds=float(env.get("SCANFLOOR_LIVE_RECHECK_SECONDS", "2")),
+            board_coalesce_ms=int(env.get("SCANFLOOR_BOARD_COALESCE_MS", "250")),
+            wave_schedule=env.get("SCANFLOOR_WAVE_SCHEDULE", ""),
+            ship_from=env.get("SCANFLOOR_SHIP_FROM", ""),
+            ship_from_by_warehouse={
+                k[len("SCANFLOOR_SHIP_FROM_") :]: v
+                for k, v in env.items()
+                if k.startswith("SCANFLOOR_SHIP_FROM_") and v.strip()
+            },
             outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
             outbox_poll_seconds=float(env.get("SCANFLOOR_OUTBOX_POLL_SECONDS", "5")),
             outbox_lease_seconds=float(env.get("SCANFLOOR_OUTBOX_LEASE_SECONDS", "60")),
@@ -92,6 +108,8 @@ class Settings:
         """Refuse unsafe production settings; demo and test modes fill in a throwaway key."""
         if self.mode not in {"production", "demo", "test"}:
             raise ConfigError(f"SCANFLOOR_MODE must be production, demo or test, not {self.mode!r}")
+        if self.board_coalesce_ms < 20 or self.board_coalesce_ms > 10_000:
+            raise ConfigError("SCANFLOOR_BOARD_COALESCE_MS must be between 20 and 10000")
         if "*" in self.socketio_allowed_origins:
             raise ConfigError("SCANFLOOR_SOCKETIO_ORIGINS lists origins; '*' would let any site in")
         if self.mode == "production":
@@ -135,6 +153,10 @@ class Settings:
             "SCANFLOOR_WEBHOOK_ALLOW_LOOPBACK": self.webhook_allow_loopback
             or self.mode in ("demo", "test"),
             "SCANFLOOR_LIVE_RECHECK_SECONDS": self.live_recheck_seconds,
+            "SCANFLOOR_BOARD_COALESCE_MS": self.board_coalesce_ms,
+            "SCANFLOOR_WAVE_SCHEDULE": self.wave_schedule,
+            "SCANFLOOR_SHIP_FROM": self.ship_from,
+            **{f"SCANFLOOR_SHIP_FROM_{k}": v for k, v in self.ship_from_by_warehouse.items()},
             # Flask-Limiter's store for the sign-in throttle (auth/throttle.py).
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_STRATEGY": "moving-window",

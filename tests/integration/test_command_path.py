@@ -32,6 +32,7 @@ from scanfloor.ledger.rules import MovementLine, PostingRequest
 from scanfloor.ledger.writer import post
 from scanfloor.purchasing.models import Supplier
 from scanfloor.receiving.models import ReceiptLine
+from tests import packing_helpers, shipping_helpers
 from tests.factories import (
     make_bin,
     make_bin_in,
@@ -186,6 +187,102 @@ def _ledger_post(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
     return send, "worker", "manager"
 
 
+def _shipping_add_carton(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+    url, bodies = shipping_helpers.add_carton_case(app)
+    return _http(app, auth, "POST", lambda: url, bodies), "worker", "supervisor"
+
+
+def _shipping_confirm(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+    # Variant "b" confirms another shipment: the same key, another request.
+    sends = {v: _http(app, auth, "POST", lambda u=u: u, {v: {}}) for v, u in
+             shipping_helpers.confirm_case(app).items()}  # fmt: skip
+    return (lambda key, v, role: sends[v](key, v, role)), "worker", "supervisor"
+
+
+def _packing(case: Callable[[Any], tuple[str, dict[str, Any]]]) -> Any:
+    """A pack station command: a scanner's worker, then a supervisor with the same key."""
+
+    def setup(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+        url, bodies = case(app)
+        return _http(app, auth, "POST", lambda: url, bodies), "worker", "supervisor"
+
+    return setup
+
+
+def _picking_floor(app: Any) -> Any:
+    from tests.picking_helpers import allocated_order, stock_item, stocked_warehouse
+
+    floor = stocked_warehouse()
+    it = stock_item(floor, {"A-1": 100})
+    for _ in range(4):
+        allocated_order(floor, [(it, 1)])
+    return floor
+
+
+def _release_wave(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+    _picking_floor(app)
+    bodies = {
+        v: {"warehouse": "WH1", "mode": "single", "max_orders": n} for v, n in (("a", 1), ("b", 2))
+    }
+    return _http(app, auth, "POST", lambda: "/api/v1/waves", bodies), "manager", "admin"
+
+
+def _claim(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+    from scanfloor.access.service import set_user_warehouses
+    from scanfloor.picking.wave_service import release_wave, wave_rules
+    from tests.picking_helpers import stocked_warehouse
+
+    floor = _picking_floor(app)
+    other = stocked_warehouse("X", channel=None)
+    users = _users(app)
+    release_wave(floor.wh.id, wave_rules(mode="single"), actor_id=users["manager"].id)
+    set_user_warehouses(users["worker"].id, [floor.wh.id, other.wh.id])
+    bodies = {"a": {"warehouse": "WH1"}, "b": {"warehouse": "XWH1"}}
+    return _http(app, auth, "POST", lambda: "/api/v1/pick-tasks/claim", bodies), "worker", "manager"
+
+
+def _picking_line(stock: dict[str, int], quantity: int) -> tuple[str, int, Any]:
+    """A released task the worker holds, one line of `quantity` in bin A-1: (url base, line
+    id, the item)."""
+    from tests.picking_helpers import allocated_order, stock_item, stocked_warehouse
+    from tests.picking_released import released_task
+
+    floor = stocked_warehouse()
+    it = stock_item(floor, stock)
+    order = allocated_order(floor, [(it, quantity)])
+    rel = released_task(floor, [order], picker=_users(None)["worker"])
+    return f"/api/v1/pick-tasks/{rel.task_id}", rel.line_ids[0], it
+
+
+def _picking_confirm(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+    base, line_id, it = _picking_line({"A-1": 20}, 10)
+    bodies = {
+        v: {"line_id": line_id, "bin": "A-1", "item": it.each_barcode, "quantity": q,
+            "tote": "TOTE-1"}
+        for v, q in (("a", 1), ("b", 2))
+    }  # fmt: skip
+    return _http(app, auth, "POST", lambda: f"{base}/picks", bodies), "worker", "supervisor"
+
+
+def _picking_short(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+    base, line_id, _it = _picking_line({"A-1": 5, "B-1": 10}, 5)
+    bodies = {
+        v: {"line_id": line_id, "bin": "A-1", "found_quantity": q, "tote": "TOTE-1"}
+        for v, q in (("a", 1), ("b", 2))
+    }
+    return _http(app, auth, "POST", lambda: f"{base}/shorts", bodies), "worker", "supervisor"
+
+
+def _picking_batch(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+    base, line_id, it = _picking_line({"A-1": 20}, 10)
+    pick = {"line_id": line_id, "bin": "A-1", "item": it.each_barcode, "tote": "TOTE-1"}
+    bodies = {
+        "a": {"picks": [{**pick, "quantity": 1}, {**pick, "quantity": 2}]},
+        "b": {"picks": [{**pick, "quantity": 3}]},
+    }
+    return _http(app, auth, "POST", lambda: f"{base}/picks/batch", bodies), "worker", "supervisor"
+
+
 def _users(app: Any) -> dict[str, Any]:
     from scanfloor.auth.models import User
 
@@ -198,6 +295,11 @@ COMMANDS = {
     "ledger.manual": _movements,
     "ledger.reverse": _reversal,
     "orders.capture": _order_capture,
+    "picking.release_wave": _release_wave,
+    "picking.claim": _claim,
+    "picking.confirm": _picking_confirm,
+    "picking.confirm_batch": _picking_batch,
+    "picking.short": _picking_short,
     "http:POST /api/v1/items": _catalog_write,
     "http:POST /api/v1/locations": _generic(
         "/api/v1/locations",
@@ -213,6 +315,11 @@ COMMANDS = {
         "/api/v1/suppliers", {"code": "ACME", "name": "Acme"}, {"code": "ACME", "name": "Other"}
     ),
     "ledger.post": _ledger_post,
+    "packing.open_carton": _packing(packing_helpers.open_carton_case),
+    "packing.pack": _packing(packing_helpers.pack_case),
+    "packing.close_carton": _packing(packing_helpers.close_carton_case),
+    "shipping.add_carton": _shipping_add_carton,
+    "shipping.confirm": _shipping_confirm,
 }
 
 

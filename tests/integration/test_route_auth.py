@@ -39,6 +39,8 @@ EXPECTED_PUBLIC = {
     "console_alloc.backorders",
     "console_alloc.channels",
     "console_outbox.page",  # the outbox page: a shell, data and retries from the API
+    "console_board.page",  # the live board page: a shell, data from the API and /live
+    "console_waves.page",  # the waves page: a shell, previews and releases through the API
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker

@@ -10,6 +10,7 @@ def register_blueprints(api: Api) -> None:
     from .auth_api import blp as auth_blp
     from .balances_api import blp as balances_blp
     from .barcodes_api import blp as barcodes_blp
+    from .board_api import blp as board_blp
     from .channels_api import blp as channels_blp
     from .containers_api import blp as containers_blp
     from .health_api import blp as health_blp
@@ -21,10 +22,15 @@ def register_blueprints(api: Api) -> None:
     from .movements_api import blp as movements_blp
     from .orders_api import blp as orders_blp
     from .outbox_api import blp as outbox_blp
+    from .packing_api import blp as packing_blp
+    from .pick_tasks_api import blp as pick_tasks_blp
+    from .picks_api import blp as picks_blp
     from .putaway_api import blp as putaway_blp
     from .receiving_api import blp as receiving_blp
+    from .shipping_api import blp as shipping_blp
     from .suppliers_api import blp as suppliers_blp
     from .warehouse_rights_api import blp as warehouse_rights_blp
+    from .waves_api import blp as waves_blp
 
     for blp in (
         health_blp,
@@ -46,5 +52,11 @@ def register_blueprints(api: Api) -> None:
         allocation_reports_blp,
         outbox_blp,
         warehouse_rights_blp,
+        waves_blp,
+        pick_tasks_blp,
+        picks_blp,
+        packing_blp,
+        board_blp,
+        shipping_blp,
     ):
         api.register_blueprint(blp)
