@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import Conflict
 from .ats_feed import ats_changed, queue_webhook
-from .channel_loader import load_channels
+from .channel_loader import ChannelInfo, load_channels
 from .engine import OrderRow
 from .models import Reservation
 from .order_history import Actor, Transition, record, set_orders, set_quantities
@@ -126,6 +126,39 @@ def take_from(
     return touched
 
 
+def follow_order_status(
+    conn: Connection,
+    o: OrderRow,
+    channels: dict[int, ChannelInfo],
+    order_rows: list[tuple[int, str]],
+    transitions: list[Transition],
+    note: str | None,
+    now: datetime,
+) -> None:
+    """After some of an order's lines changed status: the order's own status follows (its
+    least advanced live line), the transition is noted, and a channel with a webhook hears
+    `order.status` in this transaction's outbox."""
+    status = order_status(ln.status for ln in o.lines)
+    if status == o.status:
+        return
+    order_rows.append((o.id, status))
+    transitions.append(Transition(o.id, None, o.status, status, note))
+    o.status = status
+    if channels[o.channel_id].webhook:
+        queue_webhook(
+            conn,
+            o.channel_id,
+            "order.status",
+            {
+                "order_id": o.id,
+                "external_id": o.external_id,
+                "status": status,
+                "lines": [{"id": ln.id, "status": ln.status} for ln in o.lines],
+            },
+            now,
+        )
+
+
 def restate(
     conn: Connection,
     orders: Sequence[OrderRow],
@@ -147,24 +180,7 @@ def restate(
                 transitions.append(Transition(o.id, ln.id, ln.status, status, note))
                 ln.quantity, ln.reserved, ln.consumed, ln.status = qty, reserved, consumed, status
                 items.add(ln.item_id)
-        status = order_status(ln.status for ln in o.lines)
-        if status != o.status:
-            order_rows.append((o.id, status))
-            transitions.append(Transition(o.id, None, o.status, status, note))
-            o.status = status
-            if channels[o.channel_id].webhook:
-                queue_webhook(
-                    conn,
-                    o.channel_id,
-                    "order.status",
-                    {
-                        "order_id": o.id,
-                        "external_id": o.external_id,
-                        "status": status,
-                        "lines": [{"id": ln.id, "status": ln.status} for ln in o.lines],
-                    },
-                    now,
-                )
+        follow_order_status(conn, o, channels, order_rows, transitions, note, now)
     set_quantities(conn, [(i, *v) for i, v in changed.items()])
     set_orders(conn, order_rows, now)
     record(conn, transitions, actor, now)

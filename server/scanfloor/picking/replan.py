@@ -39,12 +39,11 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from ..allocation.ats_feed import queue_webhook
 from ..allocation.channel_loader import load_channels
 from ..allocation.engine import load_orders
 from ..allocation.models import OrderLine, Reservation
 from ..allocation.order_history import Actor, Transition, record, set_lines, set_orders
-from ..allocation.rules import order_status
+from ..allocation.reserve import follow_order_status
 from ..database import in_write_transaction
 from ..floor_events import announce_floor_change
 from .bin_rules import plan_takes, take
@@ -278,24 +277,7 @@ def _mark_released(
                 rows.append((ln.id, ln.reserved, ln.consumed, status))
                 transitions.append(Transition(o.id, ln.id, ln.status, status, NOTE))
                 ln.status = status
-        status = order_status(ln.status for ln in o.lines)
-        if status != o.status:
-            order_rows.append((o.id, status))
-            transitions.append(Transition(o.id, None, o.status, status, NOTE))
-            o.status = status
-            if hooked[o.channel_id].webhook:
-                queue_webhook(
-                    conn,
-                    o.channel_id,
-                    "order.status",
-                    {
-                        "order_id": o.id,
-                        "external_id": o.external_id,
-                        "status": status,
-                        "lines": [{"id": ln.id, "status": ln.status} for ln in o.lines],
-                    },
-                    now,
-                )
+        follow_order_status(conn, o, hooked, order_rows, transitions, NOTE, now)
     if rows:
         set_lines(conn, rows)
     if order_rows:
