@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 DEFAULT_SQLITE = "sqlite:///scanfloor.db"
@@ -14,6 +15,14 @@ WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "scanfloor"}
 
 class ConfigError(RuntimeError):
     """The server must not start with this configuration."""
+
+
+def _decimal(env: dict[str, str], name: str, default: str) -> Decimal:
+    raw = env.get(name, default)
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ConfigError(f"{name} must be a decimal number, not {raw!r}") from None
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -54,6 +63,17 @@ class Settings:
     # and per warehouse code (SCANFLOOR_SHIP_FROM_<CODE>) where they differ.
     ship_from: str = ""
     ship_from_by_warehouse: dict[str, str] = field(default_factory=dict)
+    # Returns: the largest photo of an item's condition kept with a return, and the
+    # restocking fee (a share of the line's price) a partial credit deducts by default.
+    return_photo_max_bytes: int = 4 * 1024 * 1024
+    restocking_fee_percent: Decimal = Decimal("15")
+    # Cycle counting: ABC classes by value or velocity over this many days of the ledger; a
+    # variance worth more than count_manager_value needs a manager's approval, not only a
+    # supervisor's; count_empty_bins raises a count when a pick or move empties a bin.
+    abc_basis: str = "value"
+    abc_window_days: int = 90
+    count_manager_value: Decimal = Decimal("500")
+    count_empty_bins: bool = True
     # The outbox dispatcher thread in each server process (never in mode="test" unless a
     # test asks), its idle poll, the lease it holds while delivering, and when it gives up.
     outbox_thread: bool = True
@@ -97,6 +117,14 @@ class Settings:
                 for k, v in env.items()
                 if k.startswith("SCANFLOOR_SHIP_FROM_") and v.strip()
             },
+            return_photo_max_bytes=int(
+                env.get("SCANFLOOR_RETURN_PHOTO_MAX_BYTES", str(4 * 1024 * 1024))
+            ),
+            restocking_fee_percent=_decimal(env, "SCANFLOOR_RESTOCKING_FEE_PERCENT", "15"),
+            abc_basis=env.get("SCANFLOOR_ABC_BASIS", "value"),
+            abc_window_days=int(env.get("SCANFLOOR_ABC_WINDOW_DAYS", "90")),
+            count_manager_value=_decimal(env, "SCANFLOOR_COUNT_MANAGER_VALUE", "500"),
+            count_empty_bins=_bool(env.get("SCANFLOOR_COUNT_EMPTY_BINS"), True),
             outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
             outbox_poll_seconds=float(env.get("SCANFLOOR_OUTBOX_POLL_SECONDS", "5")),
             outbox_lease_seconds=float(env.get("SCANFLOOR_OUTBOX_LEASE_SECONDS", "60")),
@@ -110,6 +138,16 @@ class Settings:
             raise ConfigError(f"SCANFLOOR_MODE must be production, demo or test, not {self.mode!r}")
         if self.board_coalesce_ms < 20 or self.board_coalesce_ms > 10_000:
             raise ConfigError("SCANFLOOR_BOARD_COALESCE_MS must be between 20 and 10000")
+        if self.abc_basis not in ("value", "velocity"):
+            raise ConfigError("SCANFLOOR_ABC_BASIS must be value or velocity")
+        if self.abc_window_days < 1 or self.abc_window_days > 3660:
+            raise ConfigError("SCANFLOOR_ABC_WINDOW_DAYS must be between 1 and 3660")
+        if self.return_photo_max_bytes < 1024 or self.return_photo_max_bytes > 50 * 1024 * 1024:
+            raise ConfigError("SCANFLOOR_RETURN_PHOTO_MAX_BYTES must be between 1 KiB and 50 MiB")
+        if not Decimal("0") <= self.restocking_fee_percent <= Decimal("100"):
+            raise ConfigError("SCANFLOOR_RESTOCKING_FEE_PERCENT must be between 0 and 100")
+        if self.count_manager_value < 0:
+            raise ConfigError("SCANFLOOR_COUNT_MANAGER_VALUE cannot be negative")
         if "*" in self.socketio_allowed_origins:
             raise ConfigError("SCANFLOOR_SOCKETIO_ORIGINS lists origins; '*' would let any site in")
         if self.mode == "production":
@@ -157,6 +195,12 @@ class Settings:
             "SCANFLOOR_WAVE_SCHEDULE": self.wave_schedule,
             "SCANFLOOR_SHIP_FROM": self.ship_from,
             **{f"SCANFLOOR_SHIP_FROM_{k}": v for k, v in self.ship_from_by_warehouse.items()},
+            "SCANFLOOR_RETURN_PHOTO_MAX_BYTES": self.return_photo_max_bytes,
+            "SCANFLOOR_RESTOCKING_FEE_PERCENT": self.restocking_fee_percent,
+            "SCANFLOOR_ABC_BASIS": self.abc_basis,
+            "SCANFLOOR_ABC_WINDOW_DAYS": self.abc_window_days,
+            "SCANFLOOR_COUNT_MANAGER_VALUE": self.count_manager_value,
+            "SCANFLOOR_COUNT_EMPTY_BINS": self.count_empty_bins,
             # Flask-Limiter's store for the sign-in throttle (auth/throttle.py).
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_STRATEGY": "moving-window",

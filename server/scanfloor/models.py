@@ -5,13 +5,14 @@ from .allocation import models as allocation_models  # noqa: F401
 from .auth.models import ApiToken, User
 from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
 from .commands.models import CommandRecord
-from .counting.models import CountTask
+from .counting.models import CountLine, CountPolicy, CountTask, ItemClass
 from .ledger.models import Balance, Movement, Posting
 from .outbox.models import OutboxAttempt, OutboxMessage
 from .packing.models import Carton, CartonType
 from .picking.models import FloorException, PickLine, PickTask, Wave, WaveOrder
 from .purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from .receiving.models import Receipt, ReceiptLine
+from .returns.models import ReturnAuthorisation, ReturnInspection, ReturnLine, ReturnPhoto
 from .shipping.models import Carrier, Shipment
 
 __all__ = [
@@ -23,9 +24,12 @@ __all__ = [
     "CartonType",
     "CommandRecord",
     "Container",
+    "CountLine",
+    "CountPolicy",
     "CountTask",
     "FloorException",
     "Item",
+    "ItemClass",
     "Location",
     "Lot",
     "Movement",
@@ -39,6 +43,10 @@ __all__ = [
     "PurchaseOrderLine",
     "Receipt",
     "ReceiptLine",
+    "ReturnAuthorisation",
+    "ReturnInspection",
+    "ReturnLine",
+    "ReturnPhoto",
     "Shipment",
     "Supplier",
     "User",

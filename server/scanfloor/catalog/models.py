@@ -26,6 +26,8 @@ LOCATION_TYPES = (
     "shipping",
     "returns",
     "quarantine",
+    "refurbish",
+    "rtv",
     "virtual",
 )
 CONTAINER_KINDS = ("tote", "carton", "pallet")
