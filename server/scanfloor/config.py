@@ -201,9 +201,8 @@ class Settings:
             "SCANFLOOR_ABC_WINDOW_DAYS": self.abc_window_days,
             "SCANFLOOR_COUNT_MANAGER_VALUE": self.count_manager_value,
             "SCANFLOOR_COUNT_EMPTY_BINS": self.count_empty_bins,
-            # Flask-Limiter's store for the sign-in throttle (auth/throttle.py).
+            # The sign-in throttle's store (auth/throttle.py; a sliding window in it).
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
-            "RATELIMIT_STRATEGY": "moving-window",
         }
         if url.startswith("sqlite"):
             # A writer waits for the file lock instead of failing at once (see docs/decisions).

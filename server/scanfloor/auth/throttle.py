@@ -1,9 +1,11 @@
-"""The sign-in throttle's counters, kept by Flask-Limiter (its `limits` store and strategy).
+"""The sign-in throttle's counters, kept by the `limits` library (Flask-Limiter's engine).
 
-The policy is in rules.ThrottlePolicy. Flask-Limiter gives us the store (Redis when REDIS_URL
-is set, so every server process counts together; memory otherwise) and an atomic sliding
-window; we count only failed attempts, which its per-route decorators cannot express without
-also counting every successful sign-in of a warehouse behind one address.
+The policy is in rules.ThrottlePolicy. `limits` gives us the store (Redis when REDIS_URL is
+set, so every server process counts together; memory otherwise) and an atomic sliding
+window; we count only failed attempts, which Flask-Limiter's per-route decorators cannot
+express without also counting every successful sign-in of a warehouse behind one address.
+Flask-Limiter itself is not installed on the app: its before/after/teardown hooks ran on
+every request (about 14 % of a scan's time, bench/bench_count.py) for limits we never set.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
 from ..config import Settings
 from .rules import ThrottlePolicy, retry_after_seconds
@@ -23,14 +25,14 @@ EXTENSION = "scanfloor_signin_limiter"
 
 
 def init_throttle(app: Flask) -> None:
-    """One limiter per app (tests build many apps; each must count on its own)."""
-    # No default limits: the limiter only lends its store and strategy to sign-in.
-    app.extensions[EXTENSION] = Limiter(get_remote_address, app=app, default_limits=[])
+    """One store and sliding window per app (tests build many apps; each counts on its own)."""
+    store = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    app.extensions[EXTENSION] = MovingWindowRateLimiter(store)
 
 
-def _limiter() -> Limiter:
+def _limiter() -> RateLimiter:
     found = current_app.extensions.get(EXTENSION)
-    if not isinstance(found, Limiter):
+    if not isinstance(found, RateLimiter):
         raise RuntimeError("create_app did not set up the sign-in throttle (init_throttle)")
     return found
 
@@ -79,7 +81,7 @@ def _item(limit: int, window: int) -> RateLimitItem:
 
 
 def _retry_after(item: RateLimitItem, *ids: str) -> int:
-    stats = _limiter().limiter.get_window_stats(item, *ids)
+    stats = _limiter().get_window_stats(item, *ids)
     return retry_after_seconds(stats.reset_time, time.time())
 
 
@@ -91,7 +93,7 @@ def admit(attempt: Attempt) -> None:
     (succeeded). Client keys are only tested here and counted on failure, so a successful
     sign-in never uses up a shared address's allowance.
     """
-    pol, strategy, prefix = policy(), _limiter().limiter, _prefix()
+    pol, strategy, prefix = policy(), _limiter(), _prefix()
     clients = _item(pol.client_failures, pol.window_seconds)
     for scope, value in attempt.clients():
         if not strategy.test(clients, prefix, scope, value):
@@ -103,7 +105,7 @@ def admit(attempt: Attempt) -> None:
 
 def failed(attempt: Attempt) -> None:
     """Count a wrong secret against the client (the account was counted by admit)."""
-    pol, strategy, prefix = policy(), _limiter().limiter, _prefix()
+    pol, strategy, prefix = policy(), _limiter(), _prefix()
     clients = _item(pol.client_failures, pol.window_seconds)
     for scope, value in attempt.clients():
         strategy.hit(clients, prefix, scope, value)
@@ -117,6 +119,4 @@ def succeeded(attempt: Attempt) -> None:
 def clear_account(account: str) -> None:
     """Forget an account's failures (a right secret, or a supervisor's unlock)."""
     pol = policy()
-    _limiter().limiter.clear(
-        _item(pol.account_failures, pol.window_seconds), _prefix(), "account", account
-    )
+    _limiter().clear(_item(pol.account_failures, pol.window_seconds), _prefix(), "account", account)
