@@ -231,3 +231,119 @@ class NotConfigured(Conflict):
     """The request needs a setting this server does not have (say which in details)."""
 
     code = "not_configured"
+
+
+# --- counting (execution) ------------------------------------------------------------------
+
+
+class CountTaskClosed(Conflict):
+    """The count task is no longer open for this (counted, rejected, cancelled, or waiting
+    for approval): nothing can be counted on it or change hands."""
+
+    code = "count_task_closed"
+
+
+class CountTaskNotHeld(Conflict):
+    """Counting on a task that someone else holds (or nobody): claim it first."""
+
+    code = "task_not_held"
+
+
+class CountWrongLocation(Conflict):
+    """The bin scanned is not the bin the count task counts."""
+
+    code = "wrong_location"
+
+
+class CountWrongItem(Conflict):
+    """An item count task is given another item."""
+
+    code = "wrong_item"
+
+
+class NotInRecount(Conflict):
+    """A recount counts only the lines sent to it; this item (and lot) is not one of them."""
+
+    code = "not_in_recount"
+
+
+class NothingCounted(ValidationFailed):
+    """Finishing a count without a line: scan the bin to confirm it is empty instead."""
+
+    code = "nothing_counted"
+
+
+class CounterCannotRecount(Conflict):
+    """A recount goes to a different worker than the one who counted."""
+
+    code = "counter_cannot_recount"
+
+
+class NotAwaitingApproval(Conflict):
+    code = "not_awaiting_approval"
+
+
+class ApproverCounted(Forbidden):
+    """The counter and the recounter never decide their own count's variance."""
+
+    code = "approver_counted"
+
+
+class ManagerRequired(Forbidden):
+    """A variance worth more than the manager threshold needs a manager's approval."""
+
+    code = "manager_required"
+
+
+# --- returns -------------------------------------------------------------------------------
+
+
+class ReturnFlagged(Conflict):
+    """An item not on the order, or more than the return expects: the worker must accept
+    it knowingly (accept_flag), it is never taken in silently."""
+
+    code = "return_flagged"
+
+
+class ReturnClosed(Conflict):
+    """The return takes no more of this: its receipt is closed, or it is completed or
+    cancelled."""
+
+    code = "return_closed"
+
+
+class OverInspection(Conflict):
+    """More units than the line has waiting for inspection."""
+
+    code = "over_inspection"
+
+
+class NoDispositionLocation(Conflict):
+    """The warehouse has no active location of the type a disposition (or the receipt)
+    needs: a returns, quarantine, refurbish or rtv location."""
+
+    code = "no_disposition_location"
+
+
+class ReturnWrongLocation(Conflict):
+    """Sellable returns go into a storage or pick-face bin of the return's warehouse."""
+
+    code = "wrong_location"
+
+
+class WrongPhoto(Conflict):
+    """A photo kept with another return."""
+
+    code = "wrong_photo"
+
+
+class UnsupportedPhoto(ScanfloorError):
+    """Not a JPEG, PNG or WebP image by its content, whatever it was declared as."""
+
+    status = 415
+    code = "unsupported_photo"
+
+
+class PhotoTooLarge(ScanfloorError):
+    status = 413
+    code = "photo_too_large"

@@ -32,7 +32,7 @@ from scanfloor.ledger.rules import MovementLine, PostingRequest
 from scanfloor.ledger.writer import post
 from scanfloor.purchasing.models import Supplier
 from scanfloor.receiving.models import ReceiptLine
-from tests import packing_helpers, shipping_helpers
+from tests import counting_helpers, packing_helpers, returns_helpers, shipping_helpers
 from tests.factories import (
     make_bin,
     make_bin_in,
@@ -283,6 +283,31 @@ def _picking_batch(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
     return _http(app, auth, "POST", lambda: f"{base}/picks/batch", bodies), "worker", "supervisor"
 
 
+def _counts(case: Callable[[Any], tuple[str, dict[str, Any], str, str]]) -> Any:
+    """A count task command (counting_helpers builds the task in the state it needs)."""
+
+    def setup(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+        url, bodies, role, other = case(app)
+        return _http(app, auth, "POST", lambda: url, bodies), role, other
+
+    return setup
+
+
+def _returns(case: Callable[[Any], Any], role: str = "worker", other: str = "supervisor") -> Any:
+    """A returns command (returns_helpers builds the return in the state it needs); a case
+    giving a URL per variant (close-receipt) is sent to that variant's URL."""
+
+    def setup(app: Any, client: Any, auth: Any) -> tuple[Send, str, str]:
+        built = case(app)
+        if isinstance(built, dict):
+            sends = {v: _http(app, auth, "POST", lambda u=u: u, {v: {}}) for v, u in built.items()}
+            return (lambda key, v, r: sends[v](key, v, r)), role, other
+        url, bodies = built
+        return _http(app, auth, "POST", lambda: url, bodies), role, other
+
+    return setup
+
+
 def _users(app: Any) -> dict[str, Any]:
     from scanfloor.auth.models import User
 
@@ -320,6 +345,15 @@ COMMANDS = {
     "packing.close_carton": _packing(packing_helpers.close_carton_case),
     "shipping.add_carton": _shipping_add_carton,
     "shipping.confirm": _shipping_confirm,
+    "returns.capture": _returns(returns_helpers.capture_case, "manager", "admin"),
+    "returns.unannounced": _returns(returns_helpers.unannounced_case),
+    "returns.receive": _returns(returns_helpers.receive_case),
+    "returns.close_receipt": _returns(returns_helpers.close_receipt_case),
+    "returns.inspect": _returns(returns_helpers.inspect_case),
+    "counts.claim": _counts(counting_helpers.claim_case),
+    "counts.record": _counts(counting_helpers.record_case),
+    "counts.finish": _counts(counting_helpers.finish_case),
+    "counts.decide": _counts(counting_helpers.decide_case),
 }
 
 

@@ -19,16 +19,26 @@ its length up front. A chunked body declares none: Werkzeug then reads it up to 
 and silently stops there, so the view parsed a cut-off body (a 400 for broken JSON at best).
 Here a streamed body that reaches the limit is checked for one byte more, and refused with
 413 like a sized one.
+
+A view that takes larger bodies (a photo upload) says so with `@larger_body(<setting>)`:
+for its requests only, the limit is that setting plus room for the multipart framing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import request
+from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..auth.guard import route_handler
 from ..errors import BodyTooDeep
+
+F = TypeVar("F", bound=Callable[..., Any])
+LARGER_BODY = "larger_body_setting"
+FORM_FRAMING = 64 * 1024  # multipart boundaries, part headers and small fields
 
 MAX_JSON_DEPTH = 32
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -54,9 +64,28 @@ def nesting_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+def larger_body(setting: str) -> Callable[[F], F]:
+    """Mark a view whose body may be as large as the config `setting` (bytes)."""
+
+    def mark(func: F) -> F:
+        setattr(func, LARGER_BODY, setting)
+        return func
+
+    return mark
+
+
+def _raise_limit_for_marked_view() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    handler = None if view is None else route_handler(view, request.method)
+    setting = getattr(handler, LARGER_BODY, None)
+    if setting is not None:
+        request.max_content_length = int(current_app.config[setting]) + FORM_FRAMING
+
+
 def refuse_bodies_past_limits() -> None:
     """before_request hook: 413 for a streamed body past the size limit, 400 for a body
     nested past MAX_JSON_DEPTH."""
+    _raise_limit_for_marked_view()
     if request.mimetype in FORM_TYPES:
         _refuse_streamed_past_limit(None)
         return

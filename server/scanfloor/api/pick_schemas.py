@@ -6,24 +6,11 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..ledger.rules import MAX_QUANTITY
+from . import scan_fields as scan
 from .fields import Id, RequestSchema
 from .picking_schemas import PickTaskLineSchema
 
 MAX_BATCH = 10_000
-_SCANNED = validate.Length(1, 200)
-
-
-def _client_scan_id() -> fields.String:
-    return fields.String(
-        allow_none=True,
-        load_default=None,
-        validate=validate.Length(1, 200),
-        metadata={"description": "Key when no Idempotency-Key header is sent"},
-    )
-
-
-def _device_id() -> fields.String:
-    return fields.String(allow_none=True, load_default=None, validate=validate.Length(1, 64))
 
 
 class PickScanSchema(RequestSchema):
@@ -33,11 +20,13 @@ class PickScanSchema(RequestSchema):
 
     line_id = Id(required=True)
     bin = fields.String(
-        required=True, validate=_SCANNED, metadata={"description": "The bin's barcode as scanned"}
+        required=True,
+        validate=scan.SCANNED,
+        metadata={"description": "The bin's barcode as scanned"},
     )
     item = fields.String(
         required=True,
-        validate=_SCANNED,
+        validate=scan.SCANNED,
         metadata={"description": "The item's barcode as scanned (GS1: lot/expiry are checked)"},
     )
     quantity = fields.Integer(
@@ -48,21 +37,23 @@ class PickScanSchema(RequestSchema):
         metadata={"description": "Base units; default: what one scan of the pack counts"},
     )
     tote = fields.String(
-        required=True, validate=_SCANNED, metadata={"description": "The tote's barcode as scanned"}
+        required=True,
+        validate=scan.SCANNED,
+        metadata={"description": "The tote's barcode as scanned"},
     )
 
 
 class PickInSchema(PickScanSchema):
-    client_scan_id = _client_scan_id()
-    device_id = _device_id()
+    client_scan_id = scan.client_scan_id()
+    device_id = scan.device_id()
 
 
 class PickBatchInSchema(RequestSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    client_scan_id = _client_scan_id()
-    device_id = _device_id()
+    client_scan_id = scan.client_scan_id()
+    device_id = scan.device_id()
     picks = fields.List(
         fields.Nested(PickScanSchema),
         required=True,
@@ -75,10 +66,10 @@ class PickShortInSchema(RequestSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    client_scan_id = _client_scan_id()
-    device_id = _device_id()
+    client_scan_id = scan.client_scan_id()
+    device_id = scan.device_id()
     line_id = Id(required=True)
-    bin = fields.String(required=True, validate=_SCANNED)
+    bin = fields.String(required=True, validate=scan.SCANNED)
     found_quantity = fields.Integer(
         strict=True,
         required=True,
@@ -88,7 +79,7 @@ class PickShortInSchema(RequestSchema):
     tote = fields.String(
         allow_none=True,
         load_default=None,
-        validate=_SCANNED,
+        validate=scan.SCANNED,
         metadata={"description": "Required when found_quantity > 0"},
     )
 

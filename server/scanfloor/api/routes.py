@@ -13,6 +13,8 @@ def register_blueprints(api: Api) -> None:
     from .board_api import blp as board_blp
     from .channels_api import blp as channels_blp
     from .containers_api import blp as containers_blp
+    from .count_plans_api import blp as count_plans_blp
+    from .count_tasks_api import blp as count_tasks_blp
     from .health_api import blp as health_blp
     from .items_api import blp as items_blp
     from .labels_api import blp as labels_blp
@@ -27,6 +29,7 @@ def register_blueprints(api: Api) -> None:
     from .picks_api import blp as picks_blp
     from .putaway_api import blp as putaway_blp
     from .receiving_api import blp as receiving_blp
+    from .returns_api import blp as returns_blp
     from .shipping_api import blp as shipping_blp
     from .suppliers_api import blp as suppliers_blp
     from .warehouse_rights_api import blp as warehouse_rights_blp
@@ -54,9 +57,12 @@ def register_blueprints(api: Api) -> None:
         warehouse_rights_blp,
         waves_blp,
         pick_tasks_blp,
+        count_tasks_blp,
+        count_plans_blp,
         picks_blp,
         packing_blp,
         board_blp,
         shipping_blp,
+        returns_blp,
     ):
         api.register_blueprint(blp)

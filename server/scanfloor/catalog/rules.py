@@ -26,6 +26,8 @@ FUNCTIONAL_TYPES = (
     "shipping",
     "returns",
     "quarantine",
+    "refurbish",
+    "rtv",
 )
 CREATABLE_TYPES = ("warehouse", "zone", *FUNCTIONAL_TYPES)
 SELLABLE_BY_DEFAULT = frozenset({"storage", "pick_face"})
