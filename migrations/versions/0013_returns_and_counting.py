@@ -363,6 +363,7 @@ def upgrade():
         batch_op.add_column(sa.Column("decided_by", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("decided_at", scanfloor.dbtypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("decision_reason", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("decision_note", sa.Text(), nullable=True))
         batch_op.add_column(
             sa.Column(
                 "posting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
@@ -460,6 +461,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f("fk_count_tasks_decided_by_users"), type_="foreignkey")
         batch_op.drop_index("ix_count_tasks_queue")
         batch_op.drop_column("posting_id")
+        batch_op.drop_column("decision_note")
         batch_op.drop_column("decision_reason")
         batch_op.drop_column("decided_at")
         batch_op.drop_column("decided_by")

@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .api.routes import register_blueprints
     from .auth.guard import check_route_before_view
     from .console import register_console
+    from .counting import init_app as init_counting
     from .database import configure_engine
     from .extensions import db, migrate, socketio
     from .picking import init_app as init_picking
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     # picking then keeps open pick lines within those reservations (after it, at commit).
     init_allocation(app)
     init_picking(app)
+    # Counting raises a count of a bin a posting emptied (counting/triggers.py).
+    init_counting(app)
 
     api = ScanfloorApi(
         app,

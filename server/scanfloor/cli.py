@@ -90,6 +90,10 @@ from .picking.cli import waves  # noqa: E402  (wave release beside picking)
 
 main.add_command(waves)
 
+from .counting.cli import counts  # noqa: E402  (count plans beside counting)
+
+main.add_command(counts)
+
 
 @main.group("ledger")
 def ledger() -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -82,6 +83,7 @@ class CountTask(db.Model):  # type: ignore[misc]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(String(64))
+    decision_note: Mapped[str | None] = mapped_column(Text)
     # The adjustment posting (count or recount within tolerance, or an approved variance).
     posting_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id"))
 

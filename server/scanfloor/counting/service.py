@@ -1,8 +1,9 @@
 """Raising and listing count tasks. Events that leave a bin in doubt (a short pick, ...)
 raise one inside their own transaction; the counting workflow (a later issue) executes it.
 
-One open task per bin and item: raising again while one is open returns that one (the
-count settles every doubt about the bin at once), under the bin's lock on PostgreSQL so
+One open task per bin and item: raising again while one is open (or in recount, or
+awaiting approval), or while the whole bin's count is, returns that one (the count settles
+every doubt about the bin at once), under the bin's lock on PostgreSQL so
 two events in doubt about one bin raise one task."""
 
 from __future__ import annotations
@@ -10,31 +11,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
 from ..catalog.models import Location
 from ..database import write_transaction
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import COUNT_REASONS, COUNT_STATUSES, CountTask
+from .models import COUNT_REASONS, COUNT_STATUSES, OPEN_STATUSES, CountTask
 
 _CT = CountTask.__table__
 _LOC = Location.__table__
 _LOCK_BIN = select(_LOC.c.id).where(_LOC.c.id == bindparam("loc")).with_for_update()
+# A task still in doubt (open, in recount or awaiting approval) settles the bin: an item's
+# doubt is settled by a task for that item or by one for the whole bin (item NULL first).
 _OPEN = (
     select(_CT.c.id)
     .where(
         _CT.c.location_id == bindparam("loc"),
-        _CT.c.item_id == bindparam("item"),
-        _CT.c.status == "open",
+        or_(_CT.c.item_id == bindparam("item"), _CT.c.item_id.is_(None)),
+        _CT.c.status.in_(OPEN_STATUSES),
     )
-    .order_by(_CT.c.id)
+    .order_by(_CT.c.item_id.is_not(None), _CT.c.id)
     .limit(1)
 )
 _OPEN_NO_ITEM = (
     select(_CT.c.id)
-    .where(_CT.c.location_id == bindparam("loc"), _CT.c.item_id.is_(None), _CT.c.status == "open")
+    .where(
+        _CT.c.location_id == bindparam("loc"),
+        _CT.c.item_id.is_(None),
+        _CT.c.status.in_(OPEN_STATUSES),
+    )
     .order_by(_CT.c.id)
     .limit(1)
 )

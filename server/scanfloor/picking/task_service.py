@@ -2,13 +2,9 @@
 
 Claiming (`picking.claim`, a declared command keyed by the scanner's client_scan_id) hands
 a picker the task they already hold, else the next open task of the warehouse by
-(priority, id). Two pickers never get one task (docs/decisions/0013):
-- PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED` takes the first open task no other
-  transaction holds; a task claimed and committed meanwhile is re-checked against
-  `status = 'open'` under its lock and left out. Claims do not queue behind each other.
-- SQLite: one conditional `UPDATE ... WHERE id = (first open) AND status = 'open'` inside
-  the write transaction; SQLite write transactions are serialised (BEGIN IMMEDIATE,
-  docs/decisions/0002), so the sub-select and the update see the same state.
+(priority, id). Two pickers never get one task (docs/decisions/0013): the claim SQL
+(SKIP LOCKED on PostgreSQL, a conditional UPDATE on SQLite) is scanfloor/task_claim.py,
+shared with count tasks.
 """
 
 from __future__ import annotations
@@ -22,9 +18,10 @@ from ..access.service import user_may_see
 from ..auth.models import ROLES
 from ..commands import Command, caller_of
 from ..commands.rules import fingerprint_of
-from ..database import is_sqlite, write_transaction
+from ..database import write_transaction
 from ..extensions import db
 from ..floor_events import announce_floor_change
+from ..task_claim import ClaimQueue
 from ..timeutil import utcnow
 from . import queries
 from .errors import NotAPicker, TaskClosed, TaskNotYours
@@ -51,17 +48,11 @@ _NEXT_OPEN = (
     .order_by(_T.c.priority, _T.c.id)
     .limit(1)
 )
-_NEXT_OPEN_LOCKED = _NEXT_OPEN.with_for_update(skip_locked=True)
-_TAKE = (
-    update(_T)
-    .where(_T.c.id == bindparam("b_id"), _T.c.status == "open")
-    .values(status="claimed", assigned_to=bindparam("b_me"), claimed_at=bindparam("b_now"))
-)
-_TAKE_NEXT = (
-    update(_T)
-    .where(_T.c.id == _NEXT_OPEN.scalar_subquery(), _T.c.status == "open")
-    .values(status="claimed", assigned_to=bindparam("me"), claimed_at=bindparam("now"))
-    .returning(_T.c.id)
+_QUEUE = ClaimQueue(
+    _T,
+    _NEXT_OPEN,
+    _T.c.status == "open",
+    {"status": "claimed", "assigned_to": bindparam("me"), "claimed_at": bindparam("now")},
 )
 _WAVE_PICKING = (
     update(_W)
@@ -106,16 +97,7 @@ def _claim(req: ClaimRequest) -> dict[str, Any]:
     held = conn.execute(_HELD, {"wh": req.warehouse_id, "me": req.actor_id}).scalar()
     if held is not None:
         return {"task_id": int(held), "resumed": True}
-    now = utcnow()
-    if is_sqlite(conn.engine):
-        task_id = conn.execute(
-            _TAKE_NEXT, {"wh": req.warehouse_id, "me": req.actor_id, "now": now}
-        ).scalar()
-    else:
-        task_id = conn.execute(_NEXT_OPEN_LOCKED, {"wh": req.warehouse_id}).scalar()
-        if task_id is not None:
-            # Ours under the row lock: the conditional update cannot miss.
-            conn.execute(_TAKE, {"b_id": task_id, "b_me": req.actor_id, "b_now": now})
+    task_id = _QUEUE.claim(conn, {"wh": req.warehouse_id, "me": req.actor_id, "now": utcnow()})
     if task_id is None:
         return {"task_id": None, "resumed": False}
     conn.execute(_WAVE_PICKING, {"b_task": task_id})

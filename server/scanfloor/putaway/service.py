@@ -16,6 +16,7 @@ from ..catalog.containers_service import follow_stock
 from ..catalog.resolve import resolve_barcode
 from ..commands import Command, caller_of
 from ..commands.rules import fingerprint_of
+from ..counting.triggers import count_refused_putaway
 from ..errors import (
     BinFull,
     NotALocation,
@@ -250,6 +251,14 @@ def _confirm(req: PutawayRequest) -> dict[str, Any]:
                 ),
                 "scanned_location": {"id": place.id, "code": place.code},
             },
+        )
+    if not followed:  # the worker says the suggested bin was wrong: count it
+        count_refused_putaway(
+            shown_id=scan.suggested_location_id,
+            live_id=None if suggested is None else suggested.bin_id,
+            placed_id=place.id,
+            task_id=task.id,
+            actor_id=req.actor_id,
         )
     if task.kind == LPN and task.container is not None:
         follow_stock(task.container.id, place.id)
