@@ -57,6 +57,8 @@ demo: $(STAMP)
 	echo "  waves (release, tasks)           http://$(HOST):$(PORT)/console/waves" && \
 	echo "  live board                       http://$(HOST):$(PORT)/console/board" && \
 	echo "  scanner: Pick, Pack, Ship on the home menu (worker1: BADGE-0004, PIN 4567)" && \
+	echo "  returns, counts (approve)        http://$(HOST):$(PORT)/console/returns  /console/counts" && \
+	echo "  scanner: Returns (RMA0000001), Inspect, Count on the home menu" && \
 	echo "  API description (OpenAPI)        http://$(HOST):$(PORT)/api/v1/openapi.json" && \
 	echo "  health                           http://$(HOST):$(PORT)/healthz" && \
 	echo "  Ctrl+C stops it; the data stays in var/demo.db (delete it to start over)" && \

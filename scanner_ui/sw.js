@@ -8,7 +8,7 @@
  *
  * Bump VERSION whenever a file below changes (tests check the list matches scanner_ui/).
  */
-const VERSION = "scanfloor-scanner-v8";
+const VERSION = "scanfloor-scanner-v9";
 const SHELL = "/scanner/";
 const PRECACHE = [
   SHELL,
@@ -38,9 +38,16 @@ const PRECACHE = [
   "/scanner/js/screens/exceptions.js",
   "/scanner/js/screens/floor.js",
   "/scanner/js/screens/home.js",
+  "/scanner/js/screens/inspect-photo.js",
+  "/scanner/js/screens/inspect-rules.js",
+  "/scanner/js/screens/inspect-views.js",
+  "/scanner/js/screens/inspect.js",
   "/scanner/js/screens/pack-rules.js",
   "/scanner/js/screens/pack-views.js",
   "/scanner/js/screens/pack.js",
+  "/scanner/js/screens/count-rules.js",
+  "/scanner/js/screens/count-views.js",
+  "/scanner/js/screens/count.js",
   "/scanner/js/screens/pick-rules.js",
   "/scanner/js/screens/pick-views.js",
   "/scanner/js/screens/pick.js",
@@ -50,6 +57,10 @@ const PRECACHE = [
   "/scanner/js/screens/receive-rules.js",
   "/scanner/js/screens/receive-views.js",
   "/scanner/js/screens/receive.js",
+  "/scanner/js/screens/returns-lookup.js",
+  "/scanner/js/screens/returns-rules.js",
+  "/scanner/js/screens/returns-views.js",
+  "/scanner/js/screens/returns.js",
   "/scanner/js/screens/scanner-settings.js",
   "/scanner/js/screens/ship-views.js",
   "/scanner/js/screens/ship.js",

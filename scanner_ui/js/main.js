@@ -12,10 +12,13 @@ import { deviceId, loadSettings } from "./settings.js";
 import dockQueue from "./screens/dock-queue.js";
 import exceptions from "./screens/exceptions.js";
 import home from "./screens/home.js";
+import inspect from "./screens/inspect.js";
 import pack from "./screens/pack.js";
+import count from "./screens/count.js";
 import pick from "./screens/pick.js";
 import putaway from "./screens/putaway.js";
 import receive from "./screens/receive.js";
+import returns from "./screens/returns.js";
 import scannerSettings from "./screens/scanner-settings.js";
 import ship from "./screens/ship.js";
 import signin from "./screens/signin.js";
@@ -106,8 +109,11 @@ function boot() {
       signin,
       home,
       receive,
+      returns,
+      inspect,
       putaway,
       pick,
+      count,
       pack,
       ship,
       exceptions,

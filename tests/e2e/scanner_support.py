@@ -95,6 +95,25 @@ class Scanner:
     def feedback(self) -> list[dict[str, Any]]:
         return list(self.page.evaluate("window.scanfloor.feedback()"))
 
+    def resend(self, record: dict[str, Any]) -> list[Any]:
+        """An outbox record sent again by hand with its client id as the Idempotency-Key:
+        [status, Idempotent-Replayed header]."""
+        return list(
+            self.page.evaluate(
+                """rec => fetch('/api/v1' + rec.path, {
+                      method: 'POST',
+                      headers: {
+                        'Content-Type': 'application/json',
+                        'Idempotency-Key': rec.client_id,
+                        Authorization:
+                          'Bearer ' + JSON.parse(localStorage.getItem('scanfloor.session')).token,
+                      },
+                      body: JSON.stringify(rec.body),
+                    }).then(r => [r.status, r.headers.get('Idempotent-Replayed')])""",
+                record,
+            )
+        )
+
     def shot(self, name: str) -> None:
         """A screenshot of the screen as the worker sees it, once the scan flash has gone."""
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from .console_support import console_sign_in
 from .outbound_support import Outbound, Picker, each_barcode, remaining, stocked_items, worker_id
 from .scanner_support import SHOTS, WORKER, DemoApi, Scanner, signed_in
 
@@ -25,14 +26,6 @@ pytestmark = pytest.mark.timeout(420)
 DOOR = "SHIP-01"
 HOOK = "https://shop.example.invalid/scanfloor-hook"  # never answers: the message stays queued
 QUEUES = ("to_pick", "to_pack", "to_ship")
-
-
-def console_sign_in(page: Any, base: str, path: str, username: str) -> None:
-    page.goto(base + path)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.keyboard.press("Enter")
-    page.get_by_role("button", name="Sign out").wait_for(timeout=10_000)
 
 
 class Board:

@@ -172,19 +172,7 @@ def test_scans_through_a_dead_spot_are_posted_exactly_once_on_reconnect(
     page.wait_for_selector("body[data-ready=true]")
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     page.evaluate("window.scanfloor.flush()")
-    resent = page.evaluate(
-        """rec => fetch('/api/v1' + rec.path, {
-              method: 'POST',
-              headers: {
-                'Content-Type': 'application/json',
-                'Idempotency-Key': rec.client_id,
-                Authorization:
-                  'Bearer ' + JSON.parse(localStorage.getItem('scanfloor.session')).token,
-              },
-              body: JSON.stringify(rec.body),
-            }).then(r => [r.status, r.headers.get('Idempotent-Replayed')])""",
-        queued[1],
-    )
+    resent = app.resend(queued[1])
     assert resent == [201, "true"]
     assert len(po_receipts(api, item["id"], po)) == 2
     assert len(putaways_from_dock(api, item["id"])) == 1

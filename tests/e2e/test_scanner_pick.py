@@ -246,19 +246,7 @@ def test_picks_made_in_a_dead_spot_are_saved_on_the_device_and_posted_exactly_on
     page.wait_for_selector("body[data-ready=true]")
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     page.evaluate("window.scanfloor.flush()")
-    resent = page.evaluate(
-        """rec => fetch('/api/v1' + rec.path, {
-              method: 'POST',
-              headers: {
-                'Content-Type': 'application/json',
-                'Idempotency-Key': rec.client_id,
-                Authorization:
-                  'Bearer ' + JSON.parse(localStorage.getItem('scanfloor.session')).token,
-              },
-              body: JSON.stringify(rec.body),
-            }).then(r => [r.status, r.headers.get('Idempotent-Replayed')])""",
-        queued[0],
-    )
+    resent = app.resend(queued[0])
     assert resent == [200, "true"]
     assert len(out.picks_of(out.task(summary["id"]))) == 2
     assert app.errors == []

@@ -71,7 +71,17 @@ def test_worker_signs_in_with_badge_and_pin_and_sees_the_jobs_of_the_role(demo_s
     )
     assert me["device_id"] == device and me["username"] == "worker1"
     jobs = page.locator("[data-job]").evaluate_all("els => els.map(e => e.dataset.job)")
-    assert jobs == ["receive", "putaway", "pick", "pack", "ship", "exceptions"]
+    assert jobs == [
+        "receive",
+        "putaway",
+        "pick",
+        "pack",
+        "ship",
+        "returns",
+        "inspect",
+        "count",
+        "exceptions",
+    ]
     app.start_shift()
     app.shot("home")
 

@@ -289,8 +289,9 @@ def test_an_empty_warehouse_has_empty_queues_and_no_ages(app):
         n: (q.count, q.oldest_age_minutes) for n, q in board.queues.items() if n != "to_receive"
     } == {
         n: (0, None)
-        for n in ("to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions")
-    }
+        for n in ("to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions",
+                  "to_inspect", "count_approvals")
+    }  # fmt: skip
     assert board.waves == [] and board.workers == [] and board.feed == []
     assert virtual("VENDOR").warehouse_id is None
 
@@ -362,7 +363,7 @@ def test_a_short_pick_reads_as_units_picked_and_a_write_off_and_rates_count_the_
 
 
 def test_a_transfer_shows_the_other_warehouses_location_as_elsewhere(floor):
-    from scanfloor.board.service import ELSEWHERE
+    from scanfloor.board.feed import ELSEWHERE
 
     north, south, item, bin1 = floor["north"], floor["south"], floor["item"], floor["bin"]
     s_dock = virtual("S-DOCK")

@@ -41,6 +41,9 @@ EXPECTED_PUBLIC = {
     "console_outbox.page",  # the outbox page: a shell, data and retries from the API
     "console_board.page",  # the live board page: a shell, data from the API and /live
     "console_waves.page",  # the waves page: a shell, previews and releases through the API
+    "console_returns.returns",  # returns pages: shells, data and photos from the API
+    "console_returns.return_detail",
+    "console_counts.page",  # the counts page: a shell, approvals and plans through the API
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker

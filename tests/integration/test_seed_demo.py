@@ -195,7 +195,9 @@ def _snapshot() -> dict[str, Any]:
     from scanfloor.access.models import UserWarehouse
     from scanfloor.allocation.models import Channel, Order, OrderLine, Reservation
     from scanfloor.catalog.models import Container
+    from scanfloor.counting.models import CountTask, ItemClass
     from scanfloor.packing.models import CartonType
+    from scanfloor.returns.models import ReturnAuthorisation, ReturnLine
     from scanfloor.shipping.models import Carrier
 
     counts = {
@@ -203,7 +205,7 @@ def _snapshot() -> dict[str, Any]:
         for model in (
             *(Location, Item, PackLevel, Barcode, Lot, User, Posting, Movement, Balance),
             *(Channel, Order, OrderLine, Reservation, Container, CartonType, Carrier),
-            UserWarehouse,
+            *(UserWarehouse, ReturnAuthorisation, ReturnLine, CountTask, ItemClass),
         )
     }
     balances = sorted(
@@ -359,3 +361,100 @@ def test_the_floor_staff_are_given_the_demo_warehouse(seeded):
         select(Location.code).where(Location.warehouse_id == wh, Location.type == "staging")
     ).all()
     assert staging
+
+
+# --- returns and counting: what the Returns, Inspect and Count screens start from ---------
+
+
+def test_the_qa_zone_has_a_refurbishment_and_a_return_to_vendor_location(seeded):
+    wh = _wh1()
+    qa = db.session.scalar(select(Location).where(Location.code == "WH1-QA"))
+    assert qa is not None and qa.warehouse_id == wh
+    by_type = {
+        loc.type: loc
+        for loc in db.session.scalars(
+            select(Location).where(Location.parent_id == qa.id, Location.level == "bin")
+        )
+    }
+    assert {"returns", "quarantine", "refurbish", "rtv"} <= set(by_type)
+    assert by_type["refurbish"].code == "REFURB-01" and by_type["rtv"].code == "RTV-01"
+    for kind in ("refurbish", "rtv"):
+        loc = by_type[kind]
+        assert loc.active and not loc.sellable and not loc.is_virtual and loc.warehouse_id == wh
+    # Inspection sends damaged, refurbish and RTV units there: the QA zone's bins carry a
+    # label like every bin.
+    labels = set(
+        db.session.scalars(
+            select(Barcode.code).where(
+                Barcode.location_id.in_([loc.id for loc in by_type.values()])
+            )
+        )
+    )
+    assert {"REFURB-01", "RTV-01"} <= labels
+
+
+def test_demo_rmas_are_authorised_and_expect_no_more_than_was_ordered(seeded):
+    from scanfloor.allocation.models import Channel, Order, OrderLine
+    from scanfloor.returns.models import ReturnAuthorisation, ReturnLine
+    from scanfloor.returns.rules import rma_number
+
+    rmas = db.session.scalars(select(ReturnAuthorisation).order_by(ReturnAuthorisation.id)).all()
+    assert len(rmas) == 2
+    channels = dict(db.session.execute(select(Channel.id, Channel.code)).all())
+    web, other = rmas
+    assert (channels[web.channel_id], web.external_id, web.source) == ("WEB", "R-DEMO-1", "channel")
+    assert channels[other.channel_id] == "MARKET" and other.source == "back_office"
+    for rma in rmas:
+        assert rma.status == "authorised" and rma.warehouse_id == _wh1()
+        assert rma.arrived_at is None and rma.reason
+        order = db.session.get(Order, rma.order_id)
+        assert order.channel_id == rma.channel_id and rma.customer_name == order.ship_to["name"]
+        # The summary names each RMA and the barcodes to scan for it.
+        assert f"Return {rma_number(rma.id)}" in seeded and order.external_id in seeded
+        lines = db.session.scalars(select(ReturnLine).where(ReturnLine.rma_id == rma.id)).all()
+        assert lines and all(ln.received_qty == ln.inspected_qty == 0 for ln in lines)
+        assert all(ln.flag is None for ln in lines)
+        for ln in lines:
+            ordered = db.session.get(OrderLine, ln.order_line_id)
+            assert ordered.order_id == order.id and ordered.item_id == ln.item_id
+            # Allocated, not shipped: nothing can come back beyond what was ordered.
+            assert 1 <= ln.expected_qty <= ordered.quantity
+            assert db.session.get(Item, ln.item_id).tracking == "none"
+    web_lines = db.session.scalars(select(ReturnLine).where(ReturnLine.rma_id == web.id)).all()
+    assert len(web_lines) == 2
+    # Enough units on one line to inspect it into two dispositions.
+    assert max(ln.expected_qty for ln in web_lines) >= 2
+    # Authorising a return moves nothing: the units are still with the customer.
+    assert not db.session.scalars(select(Movement.id).where(Movement.source_type == "return")).all()
+
+
+def test_demo_items_are_classified_and_a_few_bins_wait_to_be_counted(seeded):
+    from scanfloor.counting.models import CountTask, ItemClass
+
+    wh = _wh1()
+    classes = db.session.scalars(select(ItemClass).where(ItemClass.warehouse_id == wh)).all()
+    on_hand = db.session.scalar(
+        select(func.count(func.distinct(Balance.item_id)))
+        .join(Location, Location.id == Balance.location_id)
+        .where(Location.warehouse_id == wh, Balance.quantity > 0)
+    )
+    assert len(classes) == on_hand > 0
+    assert {c.abc_class for c in classes} <= {"A", "B", "C"}
+    assert len({c.basis for c in classes}) == 1  # one run, one basis
+    tasks = db.session.scalars(select(CountTask).where(CountTask.warehouse_id == wh)).all()
+    assert 1 <= len(tasks) <= 6
+    zone_c = db.session.scalar(select(Location.id).where(Location.code == "WH1-C"))
+    for task in tasks:
+        assert (task.status, task.reason, task.item_id, task.attempt) == ("open", "adhoc", None, 1)
+        assert task.assigned_to is None
+        where = db.session.get(Location, task.location_id)
+        assert where.parent_id == zone_c and where.type == "storage"
+        assert where.code in seeded
+        held = db.session.execute(
+            select(Balance.item_id, Balance.lot_id).where(
+                Balance.location_id == where.id, Balance.quantity > 0
+            )
+        ).all()
+        # Something to count, and nothing that would ask for a lot.
+        assert held and all(lot is None for _item, lot in held)
+    assert len({t.location_id for t in tasks}) == len(tasks)

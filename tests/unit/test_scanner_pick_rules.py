@@ -8,31 +8,19 @@ refuse. The cases are in tests/unit/js/run_pick_rules.mjs, each named as a rule.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-RUNNER = Path(__file__).resolve().parent / "js" / "run_pick_rules.mjs"
-NODE = shutil.which("node")
+from tests.scanner_js_helpers import failures, run_js_rules
 
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, Any]:
-    if NODE is None:
-        pytest.skip("node is not installed: the scanner's JS rules cannot be run")
-    done = subprocess.run(
-        [NODE, str(RUNNER)], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.stdout, done.stderr
-    answers: dict[str, Any] = json.loads(done.stdout)
-    return answers
+    return run_js_rules("run_pick_rules.mjs")
 
 
 def test_every_local_pick_and_pack_rule_answers_as_its_case_says(results):
-    assert results["failed"] == {}, "\n\n".join(f"{k}:\n{v}" for k, v in results["failed"].items())
+    assert results["failed"] == {}, failures(results)
     # The runner holds 17 named rules; one silently not run would not show as a failure.
     assert len(results["passed"]) == 17

@@ -1,7 +1,9 @@
-// What the floor screens (pick, pack, ship) share: the warehouse this device works in, and a
-// POST that needs the network now (packing and shipping, claiming work), outside the outbox.
+// What the floor screens (pick, pack, ship, count, returns, inspect) share: the warehouse this
+// device works in (and the buttons to choose it), and a POST that needs the network now
+// (packing and shipping, claiming work), outside the outbox.
 
-import { get, request } from "../api.js";
+import { describe, get, request } from "../api.js";
+import { button, h } from "../dom.js";
 import { newClientId } from "../settings.js";
 import { fresh } from "../task-cache.js";
 
@@ -26,6 +28,34 @@ export function chosenWarehouse(warehouses) {
 
 export function chooseWarehouse(w) {
   localStorage.setItem(WAREHOUSE_KEY, w.code);
+}
+
+/* A task flow's warehouses into s.warehouses (none, and why on the screen, when they cannot
+ * be had), then the step drawn again. */
+export async function showWarehouses(flow) {
+  try {
+    flow.s.warehouses = await loadWarehouses();
+  } catch (err) {
+    flow.s.warehouses = [];
+    flow.say("error", describe(err));
+  }
+  flow.paint();
+}
+
+/* One button per warehouse, the chosen one pressed; nothing when there is no choice to make. */
+export function warehouseButtons(list, chosen, choose) {
+  if (!list || list.length < 2) return null;
+  return h(
+    "div",
+    { class: "list", role: "group", "aria-label": "Warehouse" },
+    list.map((w) =>
+      button(w.code, () => choose(w), {
+        kind: chosen?.code === w.code ? "primary" : "",
+        sub: w.name,
+        attrs: { "aria-pressed": String(chosen?.code === w.code) },
+      }),
+    ),
+  );
 }
 
 /* A POST that needs the network now (no outbox): its own client id as Idempotency-Key, and

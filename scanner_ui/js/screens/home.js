@@ -5,13 +5,18 @@ import { button, h, message, render } from "../dom.js";
 import { clearSession, deviceUser, hasRole, signInNeeded } from "../session.js";
 
 // Six jobs or more: a grid of big tiles, two to a row, so all of them (and Start shift) stay
-// in the lower part of the screen, in thumb reach, without scrolling.
+// in the lower part of the screen, in thumb reach, without scrolling. Past eight tiles the
+// second line under each name goes, so five rows still fit a 480x800 handheld.
+const SUBS_UP_TO = 8;
 const JOBS = [
   { route: "receive", label: "Receive", sub: "Goods in on a PO", role: "worker" },
   { route: "putaway", label: "Put away", sub: "Dock to bin", role: "worker" },
   { route: "pick", label: "Pick", sub: "Bin to tote", role: "worker" },
   { route: "pack", label: "Pack", sub: "Tote to carton", role: "worker" },
   { route: "ship", label: "Ship", sub: "Cartons out", role: "worker" },
+  { route: "returns", label: "Returns", sub: "Customer returns in", role: "worker" },
+  { route: "inspect", label: "Inspect", sub: "Returns: where each goes", role: "worker" },
+  { route: "count", label: "Count", sub: "Check a bin", role: "worker" },
   { route: "dock-queue", label: "Dock queue", sub: "Oldest first", role: "supervisor" },
   { route: "exceptions", label: "Exceptions", sub: "Refused scans", role: "worker" },
 ];
@@ -50,14 +55,14 @@ export default {
           h(
             "div",
             { class: "jobs", role: "group", "aria-label": "Jobs" },
-            JOBS.filter((j) => hasRole(user, j.role)).map((j) =>
+            JOBS.filter((j) => hasRole(user, j.role)).map((j, _, jobs) =>
               button(
                 j.route === "exceptions" && problems ? `${j.label} (${problems})` : j.label,
                 () => ctx.navigate(j.route),
                 {
                   kind: ready && j.route === "receive" ? "primary" : "",
-                  sub: j.sub,
-                  attrs: { dataset: { job: j.route } },
+                  sub: jobs.length > SUBS_UP_TO ? "" : j.sub,
+                  attrs: { dataset: { job: j.route }, title: j.sub },
                 },
               ),
             ),

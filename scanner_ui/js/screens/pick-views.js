@@ -3,6 +3,7 @@
 // do per screen, the bin or the tote in huge type, the buttons in thumb reach.
 
 import { button, facts, h, stepper } from "../dom.js";
+import { warehouseButtons } from "./floor.js";
 import { binsAhead, filledTotes, orderedLines, remaining, toteSlot } from "./pick-rules.js";
 
 export function pickViews(ctx, flow, act) {
@@ -51,19 +52,7 @@ export function pickViews(ctx, flow, act) {
         ),
         flow.message(),
         list === null && h("p", { class: "empty" }, "Loading…"),
-        list &&
-          list.length > 1 &&
-          h(
-            "div",
-            { class: "list", role: "group", "aria-label": "Warehouse" },
-            list.map((w) =>
-              button(w.code, () => act.chooseWarehouse(w), {
-                kind: chosen?.code === w.code ? "primary" : "",
-                sub: w.name,
-                attrs: { "aria-pressed": String(chosen?.code === w.code) },
-              }),
-            ),
-          ),
+        warehouseButtons(list, chosen, act.chooseWarehouse),
         chosen && h("p", { class: "context" }, "Picking in ", h("strong", {}, chosen.code)),
         ...actions(
           chosen && button("Get work", act.claim, { kind: "primary", attrs: { id: "get-work" } }),

@@ -12,7 +12,7 @@ import { ApiError, describe, get } from "../api.js";
 import { deviceUser } from "../session.js";
 import { cacheGet, cachePut } from "../task-cache.js";
 import { taskFlow } from "../task-flow.js";
-import { chooseWarehouse, chosenWarehouse, loadWarehouses, postNow } from "./floor.js";
+import { chooseWarehouse, chosenWarehouse, postNow, showWarehouses } from "./floor.js";
 import {
   applyPick,
   applyShort,
@@ -50,16 +50,6 @@ export default {
     const save = () => cachePut(taskKey(s.task.id), s.task);
 
     // --- loading -------------------------------------------------------------------------
-
-    async function loadStart() {
-      try {
-        s.warehouses = await loadWarehouses();
-      } catch (err) {
-        s.warehouses = [];
-        say("error", describe(err));
-      }
-      paint();
-    }
 
     /* Picks of this task still in the outbox: the server's copy does not know them yet. */
     async function unsent(taskId) {
@@ -411,7 +401,7 @@ export default {
     });
 
     return flow.start(() => {
-      loadStart();
+      showWarehouses(flow);
       const id = params.task || cacheGet(CURRENT);
       if (id) resume(id);
     });

@@ -119,7 +119,15 @@ class BoardUpdateSchema(ma.Schema):
     at = fields.DateTime(required=True)
     sections = fields.List(fields.String(), required=True)
     queues = fields.Dict(
-        keys=fields.String(), values=fields.Nested(BoardQueueSchema), required=True
+        keys=fields.String(),
+        values=fields.Nested(BoardQueueSchema),
+        required=True,
+        metadata={
+            "description": "by name: to_receive, to_put_away, waves, to_pick, to_pack, "
+            "to_ship, exceptions, to_inspect (count: returns with units awaiting inspection, "
+            "units: those units, age: the oldest arrival), count_approvals (count: tasks "
+            "waiting for approval, detail: needs_manager, open, recount)"
+        },
     )
     waves = fields.List(fields.Nested(BoardWaveSchema), allow_none=True)
     exceptions = fields.Nested(BoardExceptionsSchema, allow_none=True)

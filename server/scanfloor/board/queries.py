@@ -266,6 +266,25 @@ def ready_to_pack(conn: Connection, wh: int) -> tuple[int, datetime | None]:
     return len(found), min(stamps) if stamps else None
 
 
+def to_inspect(wh: int) -> tuple[int, int, datetime | None]:
+    """RMAs with units awaiting inspection here, those units, and the oldest arrival: the
+    returns context's own summary (returns/queries.py), so the queue has one definition."""
+    from ..returns.queries import uninspected_summary
+
+    rmas, units, oldest = uninspected_summary(wh)
+    return int(rmas), int(units), oldest
+
+
+def count_approvals(wh: int) -> tuple[int, datetime | None, int, int, int]:
+    """Count tasks waiting for approval here, since when the oldest waits, how many need a
+    manager; and the open and recount tasks (counting/queue_queries.py)."""
+    from ..counting.queue_queries import approval_summary, open_summary
+
+    tasks, oldest, needs_manager = approval_summary(wh)
+    open_, recount = open_summary(wh)
+    return int(tasks), oldest, int(needs_manager), int(open_), int(recount)
+
+
 def recent_posting_ids(conn: Connection, wh: int, n: int) -> list[int]:
     seen: list[int] = []
     for (posting_id,) in conn.execute(RECENT_POSTING_IDS, {"wh": wh, "scan": n * 8}):

@@ -1,6 +1,7 @@
 """The board of one warehouse, computed from the tables (nothing is stored): its queues with
-counts and the age of the oldest item, the open waves' progress, the exceptions, each
-picker's rate over the last hour and the latest postings.
+counts and the age of the oldest item (returns to inspect and count approvals among them),
+the open waves' progress, the exceptions, each picker's rate over the last hour and the
+latest postings.
 
 `board_for(warehouse_id, sections)` computes only the sections asked for, so the live
 coalescer recomputes what a change touched and no more (realtime/board.py).
@@ -24,14 +25,15 @@ from ..putaway import queries as putaway_queries
 from ..putaway.tasks import build_tasks
 from ..timeutil import as_utc, utcnow
 from . import queries as q
-from .rules import FeedLine, FeedPart, parts_of, summary
+from .feed import FeedEntry, recent_feed
 
-QUEUES = ("to_receive", "to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions")
+QUEUES = (
+    "to_receive", "to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions",
+    "to_inspect", "count_approvals",
+)  # fmt: skip
 SECTIONS = (*QUEUES, "workers", "feed")
-FEED_SIZE = 20
 EXCEPTIONS_SHOWN = 50
 RATE_WINDOW = timedelta(hours=1)
-ELSEWHERE = "(another warehouse)"
 
 
 @dataclass(frozen=True)
@@ -99,26 +101,6 @@ class WorkerRate:
     lines_per_hour: int
     units_per_hour: int
     last_at: datetime
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    """One posting as a board reads it. `units` is every line's quantity; `parts` and
-    `summary` split them by what each line did (board/rules.py), so a short pick's
-    write-off never reads as picked. Codes of another warehouse's locations are masked."""
-
-    posting_id: int
-    movement_type: str
-    at: datetime
-    who: str | None
-    lines: int
-    units: int
-    sku: str
-    from_code: str
-    to_code: str
-    reason_code: str | None
-    parts: list[FeedPart]
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -224,6 +206,23 @@ def _to_ship(conn: Any, wh: int, now: datetime) -> Queue:
     )  # fmt: skip
 
 
+def _to_inspect(_conn: Any, wh: int, now: datetime) -> Queue:
+    # count: returns (RMAs) with units awaiting inspection; units: those units; the age is
+    # the oldest such return's arrival (returned stock not yet sellable again).
+    rmas, units, since = q.to_inspect(wh)
+    return _queue("to_inspect", rmas, units, since, now)
+
+
+def _count_approvals(_conn: Any, wh: int, now: datetime) -> Queue:
+    # count: tasks whose recount confirmed a variance beyond tolerance, waiting for a
+    # supervisor or manager; the open and recount tasks are the work still before it.
+    tasks, since, needs_manager, open_, recount = q.count_approvals(wh)
+    return _queue(
+        "count_approvals", tasks, 0, since, now,
+        needs_manager=needs_manager, open=open_, recount=recount,
+    )  # fmt: skip
+
+
 def _exceptions(conn: Any, wh: int, now: datetime) -> tuple[Queue, Exceptions]:
     head = q.one(conn, q.OPEN_EXCEPTIONS, wh=wh)
     items = [
@@ -267,63 +266,6 @@ def _workers(conn: Any, wh: int, now: datetime) -> list[WorkerRate]:
     ]
 
 
-def _code(code: str, virtual: bool, location_wh: int | None, wh: int) -> str:
-    # A room hears its own locations and the virtual ones, never another warehouse's
-    # (docs/decisions/0012): a transfer's other end is only "another warehouse".
-    return code if virtual or location_wh == wh else ELSEWHERE
-
-
-def _entry(pid: int, rows: list[Any], wh: int) -> FeedEntry:
-    first = rows[0]
-    lines = [
-        FeedLine(
-            int(r.quantity),
-            r.reason_code,
-            _code(r.from_code, r.from_virtual, r.from_wh, wh),
-            _code(r.to_code, r.to_virtual, r.to_wh, wh),
-            bool(r.to_virtual),
-        )
-        for r in rows
-    ]
-    parts = parts_of(first.movement_type, lines)
-    return FeedEntry(
-        pid, first.movement_type, as_utc(first.recorded_at), first.username, len(rows),
-        sum(x.quantity for x in lines), first.sku, lines[0].from_code, lines[0].to_code,
-        first.reason_code, parts, summary(parts),
-    )  # fmt: skip
-
-
-class PostingLines:
-    """The lines of some postings, read in one query, to be shown to any warehouse's room
-    (the live delivery reads a batch of postings once for every room it goes to)."""
-
-    def __init__(self, conn: Any, posting_ids: Collection[int]) -> None:
-        self.grouped: dict[int, list[Any]] = {}
-        if posting_ids:
-            for r in q.rows(conn, q.POSTING_LINES, ids=sorted(set(posting_ids))):
-                self.grouped.setdefault(r.posting_id, []).append(r)
-
-    def warehouse_of(self) -> dict[int, int | None]:
-        """Each location these postings touched -> its warehouse (None: a virtual one)."""
-        found: dict[int, int | None] = {}
-        for rows in self.grouped.values():
-            for r in rows:
-                found[r.from_location_id] = r.from_wh
-                found[r.to_location_id] = r.to_wh
-        return found
-
-    def entry(self, posting_id: int, wh: int) -> FeedEntry | None:
-        """The posting as warehouse `wh`'s board reads it."""
-        rows = self.grouped.get(posting_id)
-        return _entry(posting_id, rows, wh) if rows else None
-
-
-def _feed(conn: Any, wh: int) -> list[FeedEntry]:
-    ids = q.recent_posting_ids(conn, wh, FEED_SIZE)
-    lines = PostingLines(conn, ids)
-    return [e for pid in sorted(ids, reverse=True) if (e := lines.entry(pid, wh)) is not None]
-
-
 def warehouse_ref(warehouse_id: int) -> WarehouseRef:
     row = db.session.connection().execute(q.WAREHOUSE, {"wh": warehouse_id}).first()
     if row is None:
@@ -342,7 +284,8 @@ def board_for(warehouse_id: int, sections: Collection[str] | None = None) -> Boa
     board = Board(warehouse_ref(warehouse_id), now, wanted)
     conn = db.session.connection()
     simple = {"to_receive": _to_receive, "to_put_away": _to_put_away, "to_pick": _to_pick,
-              "to_pack": _to_pack, "to_ship": _to_ship}  # fmt: skip
+              "to_pack": _to_pack, "to_ship": _to_ship, "to_inspect": _to_inspect,
+              "count_approvals": _count_approvals}  # fmt: skip
     for name in wanted:
         if name in simple:
             board.queues[name] = simple[name](conn, warehouse_id, now)
@@ -353,7 +296,7 @@ def board_for(warehouse_id: int, sections: Collection[str] | None = None) -> Boa
         elif name == "workers":
             board.workers = _workers(conn, warehouse_id, now)
         elif name == "feed":
-            board.feed = _feed(conn, warehouse_id)
+            board.feed = recent_feed(conn, warehouse_id)
     return board
 
 

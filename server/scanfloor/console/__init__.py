@@ -6,10 +6,12 @@ from flask import Flask
 def register_console(app: Flask) -> None:
     from .allocation_views import bp as alloc_bp
     from .board_views import bp as board_bp
+    from .counts_views import bp as counts_bp
     from .labels_views import bp as labels_bp
     from .outbox_views import bp as outbox_bp
     from .purchasing_views import bp as po_bp
     from .putaway_views import bp as putaway_bp
+    from .returns_views import bp as returns_bp
     from .views import bp
     from .waves_views import bp as waves_bp
 
@@ -21,3 +23,5 @@ def register_console(app: Flask) -> None:
     app.register_blueprint(outbox_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(waves_bp)
+    app.register_blueprint(returns_bp)
+    app.register_blueprint(counts_bp)

@@ -40,7 +40,15 @@ _BY_TYPE: dict[str, tuple[str, ...]] = {
     "pick": ("waves", "to_pick", "to_pack", "workers"),
     "pack": ("to_pack", "to_ship"),
     "ship": ("to_pack", "to_ship"),
+    # A return's receipt and each inspection (restock, quarantine, refurbish, RTV: `return`;
+    # scrap: `scrap`) change what awaits inspection; a count's adjustment closes a task.
+    "return": ("to_inspect",),
+    "scrap": ("to_inspect",),
+    "count": ("count_approvals", "exceptions"),
 }
+# A floor change of one queue that another section also shows: open count tasks are listed
+# under exceptions too, and a task moving into or out of recount changes them.
+_WITH_QUEUE: dict[str, tuple[str, ...]] = {"count_approvals": ("exceptions",)}
 _LOCATIONS = select(Location.__table__.c.id, Location.__table__.c.warehouse_id).where(
     Location.__table__.c.id.in_(bindparam("ids", expanding=True))
 )
@@ -205,5 +213,5 @@ def on_floor_change(_sender: Any, *, warehouse_id: int, queue: str) -> None:
         log.warning("floor change for an unknown queue %r: recomputing the whole board", queue)
         sections: tuple[str, ...] = QUEUES
     else:
-        sections = (queue,)
+        sections = (queue, *_WITH_QUEUE.get(queue, ()))
     coalescer(app).put(_Change(app, warehouse_id, sections))

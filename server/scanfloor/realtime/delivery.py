@@ -26,7 +26,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from ..api.board_schemas import BoardFeedSchema
-from ..board.service import PostingLines
+from ..board.feed import PostingLines
 from ..extensions import db, socketio
 from ..ledger.events import PostingCommitted
 from . import sessions

@@ -30,6 +30,7 @@ from ..purchasing.demo import seed_demo_purchase_orders
 from .catalog_plan import ItemSpec, plan_catalog
 from .layout import WAREHOUSE, LocationSpec, plan_layout
 from .outbound import outbound_summary, seed_outbound
+from .returns_counts import returns_counts_summary, seed_returns_counts
 from .stock_plan import ReceiptLine, plan_stock
 
 SEED = 42
@@ -76,6 +77,7 @@ def seed_demo() -> str:
         _post_receipts(stock, locations, items, lots)
         purchase_orders = seed_demo_purchase_orders()
         seed_outbound(locations, catalog, stock, layout)
+        seed_returns_counts(locations)
     elapsed = time.perf_counter() - started
     done = f"Demo data seeded in {elapsed:.1f} s."
     if purchase_orders:
@@ -302,11 +304,13 @@ def _summary(headline: str, skipped_users: tuple[str, ...]) -> str:
         f"{by_type['pick_face']} pick faces, {by_type['dock']} dock, "
         f"{by_type['pack_station']} pack stations, {by_type['shipping']} shipping, "
         f"{by_type['staging']} staging, "
-        f"{by_type['returns']} returns, {by_type['quarantine']} quarantine",
+        f"{by_type['returns']} returns, {by_type['quarantine']} quarantine, "
+        f"{by_type['refurbish']} refurbish, {by_type['rtv']} return to vendor",
         f"Catalog: {items} items ({lot_items} lot-tracked with {lots} lots), "
         f"{packs} pack levels, {gtins} GTINs",
         f"Stock: {moves} receipt lines in {postings} postings, {int(on_hand):,} units on hand",
         *outbound_summary(),
+        *returns_counts_summary(),
         "",
         "Logins (console at /):",
         f"  {'username':<10}{'password':<10}{'role':<12}{'badge':<12}PIN",

@@ -20,6 +20,9 @@ SHIPPING = "SHIP-01"
 STAGING = "STAGE-01"
 RETURNS = "RET-01"
 QUARANTINE = "QUAR-01"
+# Where inspected returns go that are neither sellable nor scrap (returns inspection).
+REFURBISH = "REFURB-01"
+RETURN_TO_VENDOR = "RTV-01"
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def plan_layout() -> list[LocationSpec]:
     specs += [
         LocationSpec(f"{wh}-IN", "Inbound", "zone", "zone", wh),
         LocationSpec(f"{wh}-OUT", "Outbound", "zone", "zone", wh),
-        LocationSpec(f"{wh}-QA", "Returns and quarantine", "zone", "zone", wh),
+        LocationSpec(f"{wh}-QA", "Returns, quarantine, refurbish, RTV", "zone", "zone", wh),
     ]
     for seq, (zone, aisle, bay, level) in enumerate(serpentine_path(), start=1):
         pick = level == PICK_LEVEL
@@ -80,5 +83,7 @@ def plan_layout() -> list[LocationSpec]:
         LocationSpec(STAGING, "Outbound staging (return to stock)", "bin", "staging", f"{wh}-OUT"),
         LocationSpec(RETURNS, "Returns awaiting inspection", "bin", "returns", f"{wh}-QA"),
         LocationSpec(QUARANTINE, "Quarantine (held stock)", "bin", "quarantine", f"{wh}-QA"),
+        LocationSpec(REFURBISH, "Refurbishment bench", "bin", "refurbish", f"{wh}-QA"),
+        LocationSpec(RETURN_TO_VENDOR, "Return to vendor (to collect)", "bin", "rtv", f"{wh}-QA"),
     ]
     return specs

@@ -1,18 +1,18 @@
-/* Scanfloor console: sign in, find an item, show its stock and movements.
- * Plain browser JavaScript, no build step. Every value from the API is written with
- * textContent, never innerHTML, so item names cannot inject markup.
+/* Scanfloor console: what every page shares. Plain browser JavaScript, no build step.
+ * Every value from the API is written with textContent, never innerHTML, so item names
+ * cannot inject markup.
  *
  * Every console page extends console_base.html, which loads this file first; the page's
- * own script builds on window.ScanfloorConsole: the session (sessionStorage; sign in and
- * out with the same form on every page), `call`, the one HTTP client for the API, and the
- * small rendering helpers. A page's script registers with onSession(fn), called with the
- * session (or null) whenever it starts, changes or ends. */
+ * own script (the landing page's item search is console_items.js) builds on
+ * window.ScanfloorConsole: the session (sessionStorage; sign in and out with the same form
+ * on every page), `call`, the one HTTP client for the API, `explain` for its errors, and
+ * the small rendering helpers. A page's script registers with onSession(fn), called with
+ * the session (or null) whenever it starts, changes or ends. */
 (function () {
   "use strict";
 
   var SESSION_KEY = "scanfloor.console.session";
   var API = document.body.getAttribute("data-api-base") || "/api/v1";
-  var lotCodes = {};
 
   function $(id) {
     return document.getElementById(id);
@@ -128,6 +128,28 @@
     errorListeners.forEach(function (fn) { fn(err); });
   }
 
+  /* The API's error in words: its message, and for a refused form the fields it names. */
+  function explain(err) {
+    var fields = err && err.details && err.details.fields;
+    if (fields) {
+      var parts = [];
+      Object.keys(fields).forEach(function (where) {
+        var byField = fields[where];
+        if (Array.isArray(byField)) {
+          parts.push(where + ": " + byField.join(" "));
+          return;
+        }
+        Object.keys(byField || {}).forEach(function (name) {
+          var says = byField[name];
+          parts.push(name.replace(/_/g, " ") + ": " +
+            (Array.isArray(says) ? says.join(" ") : JSON.stringify(says)));
+        });
+      });
+      if (parts.length) err.message = err.message + " (" + parts.join("; ") + ")";
+    }
+    showError(err);
+  }
+
   function clearError() {
     $("error").hidden = true;
     $("error").textContent = "";
@@ -185,6 +207,49 @@
     return isNaN(t) ? iso || "" : new Date(t).toLocaleString();
   }
 
+  function formatAge(minutes) {
+    if (minutes === null || minutes === undefined) return "";
+    if (minutes < 60) return minutes + " min";
+    var hours = Math.floor(minutes / 60);
+    if (hours < 24) return hours + " h " + (minutes % 60) + " min";
+    return Math.floor(hours / 24) + " d " + (hours % 24) + " h";
+  }
+
+  // A money amount from the API (a decimal string), or a dash where there is none.
+  function formatMoney(text) {
+    return text === null || text === undefined || text === "" ? "\u2013" : String(text);
+  }
+
+  function plural(n, one, many) {
+    return formatQty(n) + " " + (n === 1 ? one : many);
+  }
+
+  /* Replace a <select>'s options with one per row (keeping the choice when it is still
+   * there), after an optional first option `first` with the empty value. */
+  function fillSelect(select, rows, value, text, first) {
+    var chosen = select.value;
+    while (select.firstChild) select.removeChild(select.firstChild);
+    if (first) {
+      var none = document.createElement("option");
+      none.value = "";
+      none.textContent = first;
+      select.appendChild(none);
+    }
+    rows.forEach(function (row) {
+      var option = document.createElement("option");
+      option.value = String(value(row));
+      option.textContent = text(row);
+      select.appendChild(option);
+    });
+    if (chosen) select.value = chosen;
+  }
+
+  // The warehouses the signed-in user may choose from (the pages' warehouse filter).
+  function warehouses() {
+    return call("GET", "/locations", { query: { level: "warehouse", limit: 200 } })
+      .then(function (body) { return (body && body.locations) || []; });
+  }
+
   function clearBody(table) {
     var body = table.tBodies[0];
     while (body.firstChild) body.removeChild(body.firstChild);
@@ -240,131 +305,6 @@
     $("username").focus();
   }
 
-  // ---- search and item -----------------------------------------------------------------
-
-  function onSearch(event) {
-    event.preventDefault();
-    clearError();
-    var form = $("search-form");
-    busy(form, true);
-    call("GET", "/items", { query: { q: $("q").value.trim(), limit: 25 } })
-      .then(showResults)
-      .catch(showError)
-      .then(function () { busy(form, false); });
-  }
-
-  function firstBarcode(item) {
-    var packs = item.packs || [];
-    for (var i = 0; i < packs.length; i++) {
-      if (packs[i].barcodes && packs[i].barcodes.length) return packs[i].barcodes[0].code;
-    }
-    return "";
-  }
-
-  function showResults(body) {
-    var items = (body && body.items) || [];
-    var tbody = clearBody($("results-table"));
-    items.forEach(function (item) {
-      var tr = document.createElement("tr");
-      var skuCell = document.createElement("td");
-      var open = document.createElement("button");
-      open.type = "button";
-      open.className = "link";
-      open.textContent = item.sku;
-      open.addEventListener("click", function () { openItem(item); });
-      skuCell.appendChild(open);
-      tr.appendChild(skuCell);
-      cell(tr, item.name + (item.active === false ? " (inactive)" : ""));
-      cell(tr, item.tracking === "none" ? "-" : item.tracking +
-        (item.expiry_tracked ? " + expiry" : ""));
-      cell(tr, firstBarcode(item), "code");
-      tbody.appendChild(tr);
-    });
-    var title = items.length === 1 ? "1 item" : items.length + " items";
-    if (body && body.next_cursor) title += " (first page: narrow the search to see more)";
-    $("results-title").textContent = title;
-    $("results-empty").hidden = items.length > 0;
-    $("results-table").hidden = items.length === 0;
-    $("results").hidden = false;
-    if (items.length === 1) openItem(items[0]);
-  }
-
-  function openItem(item) {
-    clearError();
-    $("item-title").textContent = item.sku + " \u2014 " + item.name;
-    var meta = ["Base unit: " + item.base_unit];
-    meta.push(item.tracking === "none" ? "Not lot tracked" : "Tracked by " + item.tracking);
-    if (item.expiry_tracked) meta.push("expiry dates recorded");
-    $("item-meta").textContent = meta.join(" \u00b7 ");
-    var packs = $("item-packs");
-    while (packs.firstChild) packs.removeChild(packs.firstChild);
-    (item.packs || []).forEach(function (p) {
-      var li = document.createElement("li");
-      var codes = (p.barcodes || []).map(function (b) { return b.code; }).join(", ");
-      var label = p.level.charAt(0).toUpperCase() + p.level.slice(1);
-      li.textContent = label + " of " + p.quantity + " " + item.base_unit +
-        (codes ? " \u00b7 " + codes : "");
-      packs.appendChild(li);
-    });
-    clearBody($("balances-table"));
-    clearBody($("movements-table"));
-    $("on-hand").textContent = "";
-    var article = $("item");
-    article.hidden = false;
-    article.setAttribute("aria-busy", "true");
-    Promise.all([
-      call("GET", "/balances", { query: { item_id: item.id } }),
-      call("GET", "/movements", { query: { item_id: item.id, limit: 50 } })
-    ]).then(function (answers) {
-      showBalances(item, answers[0] || {});
-      showMovements(answers[1] || {});
-    }).catch(showError).then(function () {
-      article.setAttribute("aria-busy", "false");
-    });
-    article.scrollIntoView({ behavior: "smooth", block: "start" });
-  }
-
-  function showBalances(item, body) {
-    var rows = body.balances || [];
-    var tbody = clearBody($("balances-table"));
-    lotCodes = {};
-    var physical = 0;
-    rows.forEach(function (b) {
-      if (b.lot_id) lotCodes[b.lot_id] = b.lot_code;
-      var tr = document.createElement("tr");
-      if (b.is_virtual) tr.className = "virtual";
-      cell(tr, b.location_code, "code");
-      cell(tr, (b.location_type || "").replace(/_/g, " ") + (b.is_virtual ? " (outside world)" : ""));
-      cell(tr, b.lot_code || "-");
-      cell(tr, b.container_code || "-");
-      cell(tr, formatQty(b.quantity), "num");
-      tbody.appendChild(tr);
-      if (!b.is_virtual) physical += b.quantity;
-    });
-    var total = (body.totals || []).filter(function (t) { return t.item_id === item.id; })[0];
-    $("on-hand").textContent = formatQty(total ? total.on_hand : physical) + " " + item.base_unit;
-    $("balances-empty").hidden = rows.length > 0;
-  }
-
-  function showMovements(body) {
-    var rows = body.movements || [];
-    var tbody = clearBody($("movements-table"));
-    rows.forEach(function (m) {
-      var tr = document.createElement("tr");
-      if (m.reverses_movement_id) tr.className = "reversal";
-      cell(tr, formatTime(m.occurred_at));
-      cell(tr, m.movement_type + (m.reverses_movement_id ? " of #" + m.reverses_movement_id : ""));
-      cell(tr, formatQty(m.quantity), "num");
-      cell(tr, m.from_location_code, "code");
-      cell(tr, m.to_location_code, "code");
-      cell(tr, m.lot_code || (m.lot_id ? lotCodes[m.lot_id] || "#" + m.lot_id : "-"));
-      cell(tr, m.reason_code || "");
-      cell(tr, m.posting_id, "num");
-      tbody.appendChild(tr);
-    });
-    $("movements-empty").hidden = rows.length > 0;
-  }
-
   // ---- start ---------------------------------------------------------------------------
 
   window.ScanfloorConsole = {
@@ -376,6 +316,7 @@
     role: role,
     showError: showError,
     clearError: clearError,
+    explain: explain,
     onError: onError,
     busy: busy,
     cell: cell,
@@ -383,14 +324,18 @@
     showRows: showRows,
     showDenied: showDenied,
     formatQty: formatQty,
-    formatTime: formatTime
+    formatTime: formatTime,
+    formatAge: formatAge,
+    formatMoney: formatMoney,
+    plural: plural,
+    fillSelect: fillSelect,
+    warehouses: warehouses
   };
 
   document.addEventListener("DOMContentLoaded", function () {
     $("signin-form").addEventListener("submit", onSignIn);
     $("signout").addEventListener("click", onSignOut);
-    var landing = $("search-form");  // the item search lives on the landing page only
-    if (landing) landing.addEventListener("submit", onSearch);
+    var landing = $("search-form");  // the item search (console_items.js): landing page only
     render();
     if (!loadSession()) $("username").focus();
     else if (landing) $("q").focus();

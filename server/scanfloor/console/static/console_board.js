@@ -11,9 +11,11 @@
 
   var C = window.ScanfloorConsole;
   var $ = C.$;
-  var QUEUES = ["to_receive", "to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions"];
+  var QUEUES = ["to_receive", "to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions",
+                "to_inspect", "count_approvals"];
   var LATE_MINUTES = { to_receive: 24 * 60, to_put_away: 120, waves: 240, to_pick: 120,
-                       to_pack: 60, to_ship: 240, exceptions: 30 };
+                       to_pack: 60, to_ship: 240, exceptions: 30, to_inspect: 24 * 60,
+                       count_approvals: 240 };
   var FEED_SIZE = 20;
   var socket = null;
   var warehouseId = null;
@@ -47,7 +49,14 @@
     to_ship: function (q) {
       return q.detail.open_shipments + " shipments open \u00b7 " + q.detail.on_open_shipments + " cartons on them";
     },
-    exceptions: function (q) { return q.detail.floor + " floor \u00b7 " + q.detail.count_tasks + " counts"; }
+    exceptions: function (q) { return q.detail.floor + " floor \u00b7 " + q.detail.count_tasks + " counts"; },
+    to_inspect: function (q) {
+      return C.formatQty(q.units) + (q.units === 1 ? " unit" : " units") + " awaiting inspection";
+    },
+    count_approvals: function (q) {
+      return q.detail.needs_manager + " need a manager \u00b7 " + q.detail.open + " open \u00b7 " +
+        q.detail.recount + " recount";
+    }
   };
 
   function showTile(name) {

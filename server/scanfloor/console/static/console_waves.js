@@ -9,6 +9,9 @@
 
   var C = window.ScanfloorConsole;
   var $ = C.$;
+  var explain = C.explain;
+  var fillSelect = C.fillSelect;
+  var plural = C.plural;
   var REFRESH_MS = 20000;
   var NUMBERS = [
     "max_orders", "max_lines", "max_units", "max_pickers", "lines_per_picker", "orders_per_picker"
@@ -27,32 +30,6 @@
   var users = null; // the warehouse's pickers: [{id, username, display_name, role, open_tasks}]
   var openWave = null;
   var loading = false;
-
-  function plural(n, one, many) {
-    return C.formatQty(n) + " " + (n === 1 ? one : many);
-  }
-
-  /* The API's error in words: its message, and for a refused form the fields it names. */
-  function explain(err) {
-    var fields = err && err.details && err.details.fields;
-    if (fields) {
-      var parts = [];
-      Object.keys(fields).forEach(function (where) {
-        var byField = fields[where];
-        if (Array.isArray(byField)) {
-          parts.push(where + ": " + byField.join(" "));
-          return;
-        }
-        Object.keys(byField || {}).forEach(function (name) {
-          var says = byField[name];
-          parts.push(name.replace(/_/g, " ") + ": " +
-            (Array.isArray(says) ? says.join(" ") : JSON.stringify(says)));
-        });
-      });
-      if (parts.length) err.message = err.message + " (" + parts.join("; ") + ")";
-    }
-    C.showError(err);
-  }
 
   // ---- the rules form --------------------------------------------------------------------
 
@@ -276,25 +253,12 @@
 
   // ---- loading -----------------------------------------------------------------------------
 
-  function fillSelect(select, rows, value, text) {
-    var chosen = select.value;
-    while (select.firstChild) select.removeChild(select.firstChild);
-    rows.forEach(function (row) {
-      var option = document.createElement("option");
-      option.value = String(value(row));
-      option.textContent = text(row);
-      select.appendChild(option);
-    });
-    if (chosen) select.value = chosen;
-  }
-
   function loadLists() {
     if (listsShown) return Promise.resolve();
-    var warehouses = C.call("GET", "/locations", { query: { level: "warehouse", limit: 200 } })
-      .then(function (body) {
-        fillSelect($("warehouse"), (body && body.locations) || [], function (w) { return w.id; },
-          function (w) { return w.code + " \u2014 " + w.name; });
-      });
+    var warehouses = C.warehouses().then(function (rows) {
+      fillSelect($("warehouse"), rows, function (w) { return w.id; },
+        function (w) { return w.code + " \u2014 " + w.name; });
+    });
     var channels = C.call("GET", "/channels").then(function (body) {
       var rows = Array.isArray(body) ? body : (body && body.channels) || [];
       fillSelect($("channels"), rows, function (c) { return c.code; },
