@@ -96,6 +96,8 @@ def test_a_tracking_refusal_names_the_tracking_and_the_expiry_flag():
                     "shipping",
                     "returns",
                     "quarantine",
+                    "refurbish",
+                    "rtv",
                 ],
             },
         ),
