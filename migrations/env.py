@@ -88,10 +88,28 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by rebuilding it (copy, drop, rename). With foreign keys
+            # enforced, dropping a table that other rows point at fails, or leaves a deferred
+            # violation that the rename never clears. So, as SQLite's documentation prescribes
+            # for schema changes: foreign keys off (on the raw connection: the pragma is a
+            # no-op inside a transaction), then foreign_key_check before the commit.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                # Never hand this connection back to the pool with foreign keys off: the next
+                # connection is a fresh one, and the engine's connect hook turns them on.
+                connection.invalidate()
 
 
 if context.is_offline_mode():

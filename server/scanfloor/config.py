@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .smtp_rules import MailSettingError, check_mail_from, parse_smtp_url
+
 DEFAULT_SQLITE = "sqlite:///scanfloor.db"
 DEMO_SECRET = "scanfloor-demo-mode-key-not-secret-do-not-use-in-production"
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "scanfloor"}
@@ -74,6 +76,19 @@ class Settings:
     abc_window_days: int = 90
     count_manager_value: Decimal = Decimal("500")
     count_empty_bins: bool = True
+    # Purchasing: the company's functional currency (ISO 4217); a PO worth more than
+    # po_manager_value needs a manager's approval (a supervisor approves below it); the
+    # suggestion run reads this many days of demand; its schedule (HH:MM[;HH:MM...] UTC,
+    # blank = by hand only) run by `scanfloor purchasing suggest --scheduled` from cron.
+    currency: str = "EUR"
+    po_manager_value: Decimal = Decimal("10000")
+    demand_history_days: int = 365
+    purchasing_schedule: str = ""
+    # Outgoing e-mail (purchase orders to suppliers with no po_endpoint): the SMTP server,
+    # smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS), blank = no
+    # e-mail; and the From address, required with it (smtp_rules.py).
+    smtp_url: str = ""
+    mail_from: str = ""
     # The outbox dispatcher thread in each server process (never in mode="test" unless a
     # test asks), its idle poll, the lease it holds while delivering, and when it gives up.
     outbox_thread: bool = True
@@ -125,6 +140,12 @@ class Settings:
             abc_window_days=int(env.get("SCANFLOOR_ABC_WINDOW_DAYS", "90")),
             count_manager_value=_decimal(env, "SCANFLOOR_COUNT_MANAGER_VALUE", "500"),
             count_empty_bins=_bool(env.get("SCANFLOOR_COUNT_EMPTY_BINS"), True),
+            currency=env.get("SCANFLOOR_CURRENCY", "EUR").strip().upper(),
+            po_manager_value=_decimal(env, "SCANFLOOR_PO_MANAGER_VALUE", "10000"),
+            demand_history_days=int(env.get("SCANFLOOR_DEMAND_HISTORY_DAYS", "365")),
+            purchasing_schedule=env.get("SCANFLOOR_PURCHASING_SCHEDULE", ""),
+            smtp_url=env.get("SCANFLOOR_SMTP_URL", "").strip(),
+            mail_from=env.get("SCANFLOOR_MAIL_FROM", "").strip(),
             outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
             outbox_poll_seconds=float(env.get("SCANFLOOR_OUTBOX_POLL_SECONDS", "5")),
             outbox_lease_seconds=float(env.get("SCANFLOOR_OUTBOX_LEASE_SECONDS", "60")),
@@ -148,6 +169,13 @@ class Settings:
             raise ConfigError("SCANFLOOR_RESTOCKING_FEE_PERCENT must be between 0 and 100")
         if self.count_manager_value < 0:
             raise ConfigError("SCANFLOOR_COUNT_MANAGER_VALUE cannot be negative")
+        if len(self.currency) != 3 or not self.currency.isascii() or not self.currency.isalpha():
+            raise ConfigError("SCANFLOOR_CURRENCY is an ISO 4217 code such as EUR or USD")
+        if self.po_manager_value < 0:
+            raise ConfigError("SCANFLOOR_PO_MANAGER_VALUE cannot be negative")
+        if not 28 <= self.demand_history_days <= 3660:
+            raise ConfigError("SCANFLOOR_DEMAND_HISTORY_DAYS must be between 28 and 3660")
+        self._check_mail()
         if "*" in self.socketio_allowed_origins:
             raise ConfigError("SCANFLOOR_SOCKETIO_ORIGINS lists origins; '*' would let any site in")
         if self.mode == "production":
@@ -163,6 +191,17 @@ class Settings:
             # idempotency fingerprints; demo mode is insecure by design (password "demo").
             # Test: a fresh random key per app.
             self.secret_key = DEMO_SECRET if self.mode == "demo" else secrets.token_urlsafe(48)
+
+    def _check_mail(self) -> None:
+        try:
+            parse_smtp_url(self.smtp_url)
+        except MailSettingError as exc:
+            raise ConfigError(f"SCANFLOOR_SMTP_URL: {exc}") from None
+        if self.smtp_url or self.mail_from:
+            try:
+                check_mail_from(self.mail_from)
+            except MailSettingError as exc:
+                raise ConfigError(f"SCANFLOOR_MAIL_FROM: {exc}") from None
 
     def flask_config(self) -> dict[str, Any]:
         url = self.database_url
@@ -201,6 +240,12 @@ class Settings:
             "SCANFLOOR_ABC_WINDOW_DAYS": self.abc_window_days,
             "SCANFLOOR_COUNT_MANAGER_VALUE": self.count_manager_value,
             "SCANFLOOR_COUNT_EMPTY_BINS": self.count_empty_bins,
+            "SCANFLOOR_CURRENCY": self.currency,
+            "SCANFLOOR_PO_MANAGER_VALUE": self.po_manager_value,
+            "SCANFLOOR_DEMAND_HISTORY_DAYS": self.demand_history_days,
+            "SCANFLOOR_PURCHASING_SCHEDULE": self.purchasing_schedule,
+            "SCANFLOOR_SMTP_URL": self.smtp_url,
+            "SCANFLOOR_MAIL_FROM": self.mail_from,
             # The sign-in throttle's store (auth/throttle.py; a sliding window in it).
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
         }

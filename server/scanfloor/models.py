@@ -10,8 +10,11 @@ from .ledger.models import Balance, Movement, Posting
 from .outbox.models import OutboxAttempt, OutboxMessage
 from .packing.models import Carton, CartonType
 from .picking.models import FloorException, PickLine, PickTask, Wave, WaveOrder
-from .purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
+from .purchasing.models import PoAmendment, PurchaseOrder, PurchaseOrderLine, Supplier
+from .purchasing.suggestion_models import SuggestionLine, SuggestionRun
+from .purchasing.terms_models import ReorderPolicy, SupplierItem
 from .receiving.models import Receipt, ReceiptLine
+from .replenishment.models import PickFace, ReplenishmentTask
 from .returns.models import ReturnAuthorisation, ReturnInspection, ReturnLine, ReturnPhoto
 from .shipping.models import Carrier, Shipment
 
@@ -36,19 +39,26 @@ __all__ = [
     "OutboxAttempt",
     "OutboxMessage",
     "PackLevel",
+    "PickFace",
     "PickLine",
     "PickTask",
+    "PoAmendment",
     "Posting",
     "PurchaseOrder",
     "PurchaseOrderLine",
     "Receipt",
     "ReceiptLine",
+    "ReorderPolicy",
+    "ReplenishmentTask",
     "ReturnAuthorisation",
     "ReturnInspection",
     "ReturnLine",
     "ReturnPhoto",
     "Shipment",
+    "SuggestionLine",
+    "SuggestionRun",
     "Supplier",
+    "SupplierItem",
     "User",
     "UserWarehouse",
     "Wave",
