@@ -27,6 +27,8 @@ from scanfloor.ledger.models import Movement
 from scanfloor.ledger.rules import MovementLine, PostingRequest
 from scanfloor.ledger.verify import verify_ledger
 from scanfloor.ledger.writer import post
+from tests.api_reply import Reply
+from tests.api_reply import post as _post
 from tests.factories import virtual
 from tests.picking_helpers import Floor, StockedItem, stock_item, stocked_warehouse
 
@@ -163,21 +165,6 @@ def classify(item_id: int, warehouse_id: int, cls: str) -> None:
 
 
 # --- the scanner's and the console's calls --------------------------------------------------
-
-
-@dataclass
-class Reply:
-    status: int
-    body: dict[str, Any]
-
-    @property
-    def code(self) -> str | None:
-        return (self.body.get("error") or {}).get("code")
-
-
-def _post(client: Any, url: str, headers: dict[str, str], body: dict[str, Any]) -> Reply:
-    r = client.post(url, json=body, headers=headers)
-    return Reply(r.status_code, r.get_json() or {})
 
 
 def claim(cf: CountFloor, client: Any, who: str = "worker") -> Reply:

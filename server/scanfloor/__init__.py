@@ -25,6 +25,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .database import configure_engine
     from .extensions import db, migrate, socketio
     from .picking import init_app as init_picking
+    from .purchasing import po_outbox  # noqa: F401  (registers the `supplier` consumer)
+    from .replenishment import init_app as init_replenishment
     from .scanner import register_scanner
     from .security_headers import register_security_headers
 
@@ -47,6 +49,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     init_picking(app)
     # Counting raises a count of a bin a posting emptied (counting/triggers.py).
     init_counting(app)
+    # A posting that takes a pick face below its min raises its replenishment task.
+    init_replenishment(app)
 
     api = ScanfloorApi(
         app,

@@ -94,6 +94,14 @@ from .counting.cli import counts  # noqa: E402  (count plans beside counting)
 
 main.add_command(counts)
 
+from .purchasing.cli import purchasing  # noqa: E402  (suggestion runs beside purchasing)
+
+main.add_command(purchasing)
+
+from .replenishment.cli import replenishment  # noqa: E402  (pick-face replenishment)
+
+main.add_command(replenishment)
+
 
 @main.group("ledger")
 def ledger() -> None:

@@ -290,7 +290,7 @@ def test_an_empty_warehouse_has_empty_queues_and_no_ages(app):
     } == {
         n: (0, None)
         for n in ("to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions",
-                  "to_inspect", "count_approvals")
+                  "to_inspect", "count_approvals", "replenishment", "low_stock")
     }  # fmt: skip
     assert board.waves == [] and board.workers == [] and board.feed == []
     assert virtual("VENDOR").warehouse_id is None

@@ -32,7 +32,13 @@ from scanfloor.ledger.rules import MovementLine, PostingRequest
 from scanfloor.ledger.writer import post
 from scanfloor.purchasing.models import Supplier
 from scanfloor.receiving.models import ReceiptLine
-from tests import counting_helpers, packing_helpers, returns_helpers, shipping_helpers
+from tests import (
+    counting_helpers,
+    packing_helpers,
+    replenishment_helpers,
+    returns_helpers,
+    shipping_helpers,
+)
 from tests.factories import (
     make_bin,
     make_bin_in,
@@ -354,6 +360,8 @@ COMMANDS = {
     "counts.record": _counts(counting_helpers.record_case),
     "counts.finish": _counts(counting_helpers.finish_case),
     "counts.decide": _counts(counting_helpers.decide_case),
+    "replenishment.claim": _counts(replenishment_helpers.claim_case),
+    "replenishment.move": _counts(replenishment_helpers.move_case),
 }
 
 

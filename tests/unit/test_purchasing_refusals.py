@@ -50,7 +50,7 @@ def test_a_refused_transition_names_the_state_the_action_and_where_it_may_start(
         {
             "state": "closed",
             "action": "close",
-            "allowed_from": ["draft", "open", "partially_received", "received"],
+            "allowed_from": ["draft", "open", "partially_received", "received", "sent"],
         },
     )
     with pytest.raises(PurchasingRuleError) as refused:

@@ -82,9 +82,9 @@ def test_only_supervisors_and_above_may_approve_an_over_receipt():
 
 
 def test_receiving_is_allowed_from_open_until_closed():
-    for state in ("open", "partially_received", "received"):
+    for state in ("sent", "open", "partially_received", "received"):
         check_receivable(state)
-    for state in ("draft", "closed"):
+    for state in ("draft", "approved", "closed", "cancelled"):
         with pytest.raises(ReceivingRuleError) as err:
             check_receivable(state)
         assert _code(err) == "po_not_receivable"
@@ -165,11 +165,22 @@ def test_received_stock_lands_on_a_dock_or_staging_location_only():
 
 
 def test_a_draft_or_closed_po_is_refused_naming_its_state_and_the_receivable_ones():
-    for state in ("draft", "closed", "cancelled"):
+    for state in ("draft", "approved", "closed", "cancelled"):
         assert refusal(check_receivable, state) == (
             "po_not_receivable",
-            {"state": state, "receivable_states": ["open", "partially_received", "received"]},
+            {
+                "state": state,
+                "receivable_states": ["open", "partially_received", "received", "sent"],
+            },
         )
+
+
+def test_a_sent_po_stays_sent_until_something_is_received():
+    assert state_after_receipt([(10, 0)], base="sent") == "sent"
+    assert state_after_receipt([(10, 0)], base="open") == "open"
+    assert state_after_receipt([(10, 0)], base="partially_received") == "open"
+    assert state_after_receipt([(10, 2)], base="sent") == "partially_received"
+    assert state_after_receipt([(10, 10)], base="sent") == "received"
 
 
 def test_a_po_with_no_lines_has_received_nothing():

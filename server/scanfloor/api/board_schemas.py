@@ -126,7 +126,9 @@ class BoardUpdateSchema(ma.Schema):
             "description": "by name: to_receive, to_put_away, waves, to_pick, to_pack, "
             "to_ship, exceptions, to_inspect (count: returns with units awaiting inspection, "
             "units: those units, age: the oldest arrival), count_approvals (count: tasks "
-            "waiting for approval, detail: needs_manager, open, recount)"
+            "waiting for approval, detail: needs_manager, open, recount), replenishment "
+            "(count: live replenishment tasks, units: still to move, detail: open, claimed), "
+            "low_stock (count: pick faces below min + items low, detail: pick_faces, items)"
         },
     )
     waves = fields.List(fields.Nested(BoardWaveSchema), allow_none=True)

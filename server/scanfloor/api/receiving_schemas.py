@@ -63,7 +63,56 @@ class SupplierSchema(ma.Schema):
     active = fields.Boolean()
 
 
-class SupplierCreateSchema(ma.Schema):
+class SupplierDetailSchema(SupplierSchema):
+    """A supplier read on its own: the brief (as on a PO) plus contact and terms."""
+
+    email = fields.String(allow_none=True, metadata={"description": "Where the PO PDF goes"})
+    po_endpoint = fields.String(
+        allow_none=True, metadata={"description": "https URL a sent PO's JSON is posted to"}
+    )
+    has_po_endpoint_secret = fields.Boolean(
+        metadata={"description": "POSTs to po_endpoint are signed (the secret is never shown)"}
+    )
+    currency = fields.String(metadata={"description": "ISO 4217 code", "example": "EUR"})
+    lead_time_days = fields.Integer(metadata={"description": "Promised, when an item says none"})
+    production_days = fields.Integer()
+    transit_days = fields.Integer()
+    customs_days = fields.Integer()
+    imports = fields.Boolean(metadata={"description": "Ships by container (pre-buy plans)"})
+
+
+def _days() -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(0, 3650))
+
+
+class SupplierTermsIn(RequestSchema):
+    """Contact and terms a supplier may be created or patched with (null email,
+    po_endpoint or po_endpoint_secret: none)."""
+
+    email = fields.String(allow_none=True, validate=validate.Length(3, 254))
+    po_endpoint = fields.String(
+        allow_none=True,
+        validate=validate.Length(1, 500),
+        metadata={"description": "https (plain http only to loopback in development)"},
+    )
+    po_endpoint_secret = fields.String(
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(16, 200),
+        metadata={
+            "description": "Key of the Scanfloor-Signature on POSTs to po_endpoint, as a "
+            "channel's webhook_secret (write-only; null removes it)"
+        },
+    )
+    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$"))
+    lead_time_days = _days()
+    production_days = _days()
+    transit_days = _days()
+    customs_days = _days()
+    imports = fields.Boolean()
+
+
+class SupplierCreateSchema(SupplierTermsIn):
     code = fields.String(required=True, validate=validate.Length(1, 32))
     name = fields.String(required=True, validate=validate.Length(1, 200))
     over_receipt_tolerance_pct = DecimalText(
@@ -71,19 +120,20 @@ class SupplierCreateSchema(ma.Schema):
     )
 
 
-class SupplierPatchSchema(ma.Schema):
+class SupplierPatchSchema(SupplierTermsIn):
     name = fields.String(validate=validate.Length(1, 200))
     over_receipt_tolerance_pct = DecimalText(places=2, digits=3, minimum=0, maximum=100)
     active = fields.Boolean()
 
 
 class SupplierListArgs(PageArgs):
-    q = fields.String(validate=validate.Length(max=100))
+    # No NUL: PostgreSQL text cannot hold one, so the search would fail rather than miss.
+    q = fields.String(validate=[validate.Length(max=100), validate.Regexp(r"^[^\x00]*$")])
     active = fields.Boolean()
 
 
 class SupplierPageSchema(ma.Schema):
-    suppliers = fields.List(fields.Nested(SupplierSchema), attribute="rows")
+    suppliers = fields.List(fields.Nested(SupplierDetailSchema), attribute="rows")
     next_cursor = fields.String(allow_none=True)
 
 
@@ -117,6 +167,12 @@ class PoCreateSchema(RequestSchema):
     supplier_id = Id()
     expected_date = fields.Date(load_default=None, allow_none=True)
     blind_receipt = fields.Boolean(load_default=False)
+    warehouse = fields.String(
+        validate=validate.Length(1, 64),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Ship-to warehouse code (none: receivable at any dock)"},
+    )
     lines = fields.List(fields.Nested(PoLineIn), required=True, validate=validate.Length(1, 1000))
 
     @validates_schema
@@ -144,6 +200,7 @@ class PoLineSchema(ma.Schema):
     variance = fields.Integer(allow_none=True, metadata={"description": "received - ordered"})
     unit_cost = DecimalText(places=6)
     expected_date = fields.Date(allow_none=True)
+    supplier_sku = fields.String(allow_none=True)
 
 
 class PersonSchema(ma.Schema):
@@ -196,6 +253,11 @@ class ReceiptListSchema(ma.Schema):
     receipts = fields.List(fields.Nested(ReceiptSchema))
 
 
+class PoWarehouseSchema(ma.Schema):
+    id = fields.Integer()
+    code = fields.String()
+
+
 class PoSummarySchema(ma.Schema):
     id = fields.Integer()
     number = fields.String()
@@ -209,6 +271,23 @@ class PoSummarySchema(ma.Schema):
     created_at = fields.DateTime()
     opened_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    warehouse = fields.Nested(
+        PoWarehouseSchema, allow_none=True, metadata={"description": "null: any dock"}
+    )
+    currency = fields.String()
+    revision = fields.Integer(metadata={"description": "Bumped by each edit and amendment"})
+    value = DecimalText(
+        places=6,
+        digits=30,
+        allow_none=True,
+        metadata={"description": "Sum of ordered x unit cost; null: blind receipt"},
+    )
+    approved_by = fields.Nested(PersonSchema, allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    suggestion_run_id = fields.Integer(allow_none=True)
 
 
 class PoSchema(PoSummarySchema):

@@ -25,12 +25,19 @@ def register_blueprints(api: Api) -> None:
     from .orders_api import blp as orders_blp
     from .outbox_api import blp as outbox_blp
     from .packing_api import blp as packing_blp
+    from .pick_faces_api import blp as pick_faces_blp
     from .pick_tasks_api import blp as pick_tasks_blp
     from .picks_api import blp as picks_blp
+    from .po_lifecycle_api import blp as po_lifecycle_blp
     from .putaway_api import blp as putaway_blp
     from .receiving_api import blp as receiving_blp
+    from .reorder_policies_api import blp as reorder_policies_blp
+    from .replenishment_api import blp as replenishment_blp
     from .returns_api import blp as returns_blp
     from .shipping_api import blp as shipping_blp
+    from .suggestions_api import blp as suggestions_blp
+    from .supplier_items_api import blp as supplier_items_blp
+    from .supplier_performance_api import blp as supplier_performance_blp
     from .suppliers_api import blp as suppliers_blp
     from .warehouse_rights_api import blp as warehouse_rights_blp
     from .waves_api import blp as waves_blp
@@ -48,7 +55,11 @@ def register_blueprints(api: Api) -> None:
         ledger_blp,
         labels_blp,
         suppliers_blp,
+        supplier_items_blp,
+        reorder_policies_blp,
+        supplier_performance_blp,
         receiving_blp,
+        po_lifecycle_blp,
         putaway_blp,
         channels_blp,
         orders_blp,
@@ -64,5 +75,8 @@ def register_blueprints(api: Api) -> None:
         board_blp,
         shipping_blp,
         returns_blp,
+        pick_faces_blp,
+        replenishment_blp,
+        suggestions_blp,
     ):
         api.register_blueprint(blp)

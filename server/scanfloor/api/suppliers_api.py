@@ -14,10 +14,10 @@ from ..purchasing.results import SupplierView
 from .idempotency import idempotent
 from .receiving_schemas import (
     SupplierCreateSchema,
+    SupplierDetailSchema,
     SupplierListArgs,
     SupplierPageSchema,
     SupplierPatchSchema,
-    SupplierSchema,
 )
 
 blp = Blueprint("suppliers_api", __name__, url_prefix="/api/v1", description="Suppliers")
@@ -34,7 +34,7 @@ class Suppliers(MethodView):
 
     @idempotent
     @blp.arguments(SupplierCreateSchema)
-    @blp.response(201, SupplierSchema)
+    @blp.response(201, SupplierDetailSchema)
     @requires("manager")
     def post(self, args: dict[str, Any]) -> SupplierView:
         """Register a supplier (code unique; over-receipt tolerance defaults to 0%)."""
@@ -43,7 +43,7 @@ class Suppliers(MethodView):
 
 @blp.route("/suppliers/<int:supplier_id>")
 class SupplierById(MethodView):
-    @blp.response(200, SupplierSchema)
+    @blp.response(200, SupplierDetailSchema)
     @requires("worker")
     def get(self, supplier_id: int) -> SupplierView:
         """One supplier."""
@@ -51,8 +51,8 @@ class SupplierById(MethodView):
 
     @idempotent
     @blp.arguments(SupplierPatchSchema)
-    @blp.response(200, SupplierSchema)
+    @blp.response(200, SupplierDetailSchema)
     @requires("manager")
     def patch(self, args: dict[str, Any], supplier_id: int) -> SupplierView:
-        """Change a supplier's name, tolerance or active flag."""
+        """Change a supplier's name, tolerance, active flag, contact or terms."""
         return suppliers_service.update_supplier(supplier_id, args)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, distinct, exists, func, not_, or_, select
+from sqlalchemy import and_, bindparam, case, distinct, exists, func, not_, or_, select
 from sqlalchemy.engine import Connection, Row
 
 from ..allocation.models import Order
@@ -37,9 +37,10 @@ WH: Any = bindparam("wh")
 OPEN_WAVE = ("released", "picking")
 _HERE = select(_loc.c.id).where(_loc.c.warehouse_id == WH).scalar_subquery()
 
-# A purchase order has no warehouse of its own (purchasing does not say where it will be
-# delivered), so an open PO line belongs to the warehouses it has been received into, and
-# one not received anywhere yet is on every board: someone must expect it.
+# A PO that names its warehouse is expected there. One that does not (older POs) belongs to
+# the warehouses it has been received into, and one not received anywhere yet is on every
+# board: someone must expect it. Sent POs (issued through Scanfloor) and open ones (issued
+# outside it) are both expected at the dock.
 _RECEIVED_HERE = exists(
     select(1)
     .select_from(_rl.join(_rc, _rc.c.id == _rl.c.receipt_id))
@@ -52,13 +53,16 @@ TO_RECEIVE = (
         func.count(_pol.c.id).label("lines"),
         func.count(distinct(_po.c.id)).label("orders"),
         func.coalesce(func.sum(_pol.c.ordered - _pol.c.received), 0).label("units"),
-        func.min(func.coalesce(_po.c.opened_at, _po.c.created_at)).label("since"),
+        func.min(func.coalesce(_po.c.sent_at, _po.c.opened_at, _po.c.created_at)).label("since"),
     )
     .select_from(_pol.join(_po, _po.c.id == _pol.c.po_id))
     .where(
-        _po.c.state.in_(("open", "partially_received")),
+        _po.c.state.in_(("sent", "open", "partially_received")),
         _pol.c.received < _pol.c.ordered,
-        or_(_RECEIVED_HERE, not_(_RECEIVED_ANYWHERE)),
+        or_(
+            _po.c.warehouse_id == WH,
+            and_(_po.c.warehouse_id.is_(None), or_(_RECEIVED_HERE, not_(_RECEIVED_ANYWHERE))),
+        ),
     )
 )
 
@@ -283,6 +287,23 @@ def count_approvals(wh: int) -> tuple[int, datetime | None, int, int, int]:
     tasks, oldest, needs_manager = approval_summary(wh)
     open_, recount = open_summary(wh)
     return int(tasks), oldest, int(needs_manager), int(open_), int(recount)
+
+
+def replenishment_queue(conn: Connection, wh: int) -> tuple[int, int, int, datetime | None]:
+    """Live replenishment tasks here: open, claimed, units still to move, the oldest's time
+    (replenishment/queries.py)."""
+    from ..replenishment.queries import queue_summary
+
+    s = queue_summary(conn, wh)
+    return s.open, s.claimed, s.units, s.oldest
+
+
+def low_stock_counts(conn: Connection, wh: int) -> tuple[int, int]:
+    """Pick faces below min and items low in the warehouse (replenishment/low_stock.py)."""
+    from ..replenishment.low_stock import low_stock_of
+
+    found = low_stock_of(conn, wh, "")
+    return len(found.pick_faces), len(found.items)
 
 
 def recent_posting_ids(conn: Connection, wh: int, n: int) -> list[int]:

@@ -29,7 +29,7 @@ from .feed import FeedEntry, recent_feed
 
 QUEUES = (
     "to_receive", "to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions",
-    "to_inspect", "count_approvals",
+    "to_inspect", "count_approvals", "replenishment", "low_stock",
 )  # fmt: skip
 SECTIONS = (*QUEUES, "workers", "feed")
 EXCEPTIONS_SHOWN = 50
@@ -223,6 +223,19 @@ def _count_approvals(_conn: Any, wh: int, now: datetime) -> Queue:
     )  # fmt: skip
 
 
+def _replenishment(conn: Any, wh: int, now: datetime) -> Queue:
+    # count: live replenishment tasks (open and claimed); units: still to move to the faces.
+    open_, claimed, units, since = q.replenishment_queue(conn, wh)
+    return _queue("replenishment", open_ + claimed, units, since, now, open=open_, claimed=claimed)
+
+
+def _low_stock(conn: Any, wh: int, now: datetime) -> Queue:
+    # count: pick faces below min plus items at or below their reorder min (or out with
+    # demand waiting); an alert, not a queue of work, so it has no age.
+    faces, items = q.low_stock_counts(conn, wh)
+    return _queue("low_stock", faces + items, 0, None, now, pick_faces=faces, items=items)
+
+
 def _exceptions(conn: Any, wh: int, now: datetime) -> tuple[Queue, Exceptions]:
     head = q.one(conn, q.OPEN_EXCEPTIONS, wh=wh)
     items = [
@@ -285,7 +298,8 @@ def board_for(warehouse_id: int, sections: Collection[str] | None = None) -> Boa
     conn = db.session.connection()
     simple = {"to_receive": _to_receive, "to_put_away": _to_put_away, "to_pick": _to_pick,
               "to_pack": _to_pack, "to_ship": _to_ship, "to_inspect": _to_inspect,
-              "count_approvals": _count_approvals}  # fmt: skip
+              "count_approvals": _count_approvals, "replenishment": _replenishment,
+              "low_stock": _low_stock}  # fmt: skip
     for name in wanted:
         if name in simple:
             board.queues[name] = simple[name](conn, warehouse_id, now)

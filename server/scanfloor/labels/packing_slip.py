@@ -1,26 +1,21 @@
 """The packing slip: one order's ship-to, its lines (ordered, packed, missing) and what each
 carton holds, as a text PDF on A4 or Letter paper.
 
-Labels are bitmaps (pdf.py stores the painted image), but a slip is a document people read,
-search and copy from, so its text is real PDF text in the standard Helvetica fonts (every
-PDF reader has them; nothing is embedded), written here directly: a few hundred bytes of
-structure, no new dependency. Text outside Windows-1252 prints as "?". The order's id is
-also drawn as Code 128 bars (vector rectangles), from the same symbol values the labels use.
+A slip is a document people read, search and copy from, so its text is real PDF text
+(text_pdf.py, shared with the purchase order document). The order's id is also drawn as
+Code 128 bars (vector rectangles), from the same symbol values the labels use.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 
 from .base import LabelRuleError
 from .symbols import code128
+from .text_pdf import MARGIN, PAPERS, ROW, Pages, document, short
+from .text_pdf import pdf_text as pdf_text  # re-exported: callers import it from here
 
-PAPERS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}  # points
-MARGIN = 40.0
-ROW = 14.0
 NAME_CHARS = 48
-_DIGIT_EM = 0.556  # every digit is 556/1000 em wide in Helvetica: numbers align right
 
 
 @dataclass(frozen=True)
@@ -60,53 +55,11 @@ class PackingSlip:
     cartons: tuple[SlipCarton, ...] = field(default_factory=tuple)
 
 
-def pdf_text(value: str) -> bytes:
-    """A PDF string literal's body: Windows-1252 bytes, \\ ( ) escaped, controls dropped."""
-    clean = "".join(ch if ch.isprintable() else " " for ch in value)
-    raw = clean.encode("cp1252", errors="replace")
-    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
-
-class _Pages:
-    """Content streams, one per page, written top to bottom."""
-
-    def __init__(self, size: tuple[float, float]) -> None:
-        self.width, self.height = size
-        self.pages: list[list[bytes]] = []
-        self.y = 0.0
-        self.new_page()
-
-    def new_page(self) -> None:
-        self.pages.append([])
-        self.y = self.height - MARGIN
-
-    def need(self, height: float) -> None:
-        if self.y - height < MARGIN:
-            self.new_page()
-
-    def text(self, x: float, text: str, size: float = 10, bold: bool = False) -> None:
-        font = b"/F2" if bold else b"/F1"
-        self.pages[-1].append(
-            b"BT %s %.1f Tf %.2f %.2f Td (%s) Tj ET" % (font, size, x, self.y, pdf_text(text))
-        )
-
-    def number(self, right: float, value: int, size: float = 10) -> None:
-        digits = str(value)
-        self.text(right - len(digits) * _DIGIT_EM * size, digits, size)
-
-    def rect(self, x: float, y: float, w: float, h: float) -> None:
-        self.pages[-1].append(b"%.2f %.2f %.2f %.2f re f" % (x, y, w, h))
-
-    def rule(self) -> None:
-        self.rect(MARGIN, self.y + ROW - 10, self.width - 2 * MARGIN, 0.6)
-
-
 def _short(text: str, limit: int = NAME_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+    return short(text, limit)
 
 
-def _barcode(pages: _Pages, data: str) -> None:
+def _barcode(pages: Pages, data: str) -> None:
     """Code 128 of the order id, top right; left off when the id cannot be Code 128."""
     try:
         symbol = code128(data)
@@ -119,7 +72,7 @@ def _barcode(pages: _Pages, data: str) -> None:
             pages.rect(x0 + i * module, pages.height - MARGIN - 30, module, 34)
 
 
-def _header(pages: _Pages, slip: PackingSlip) -> None:
+def _header(pages: Pages, slip: PackingSlip) -> None:
     pages.text(MARGIN, "PACKING SLIP", 18, bold=True)
     _barcode(pages, slip.external_id)
     pages.y -= 24
@@ -142,7 +95,7 @@ def _header(pages: _Pages, slip: PackingSlip) -> None:
     pages.y = min(bottom, pages.y) - ROW * 2
 
 
-def _lines(pages: _Pages, slip: PackingSlip) -> None:
+def _lines(pages: Pages, slip: PackingSlip) -> None:
     right = pages.width - MARGIN
     cols = (right - 130, right - 65, right)
     pages.text(MARGIN, "SKU", bold=True)
@@ -160,7 +113,7 @@ def _lines(pages: _Pages, slip: PackingSlip) -> None:
         pages.y -= ROW
 
 
-def _cartons(pages: _Pages, slip: PackingSlip) -> None:
+def _cartons(pages: Pages, slip: PackingSlip) -> None:
     right = pages.width - MARGIN
     for c in slip.cartons:
         pages.y -= ROW
@@ -179,46 +132,12 @@ def _cartons(pages: _Pages, slip: PackingSlip) -> None:
             pages.y -= ROW
 
 
-def _document(pages: list[list[bytes]], size: tuple[float, float], title: str) -> bytes:
-    objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"",  # the page tree, once the pages' numbers are known
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
-        b"<< /Title (%s) /Producer (Scanfloor) >>" % pdf_text(title),
-    ]
-    kids = []
-    for content in pages:
-        stream = zlib.compress(b"\n".join(content))
-        objects.append(
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
-        )
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 %.2f %.2f ] "
-            b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>"
-            % (size[0], size[1], len(objects))
-        )
-        kids.append(b"%d 0 R" % len(objects))
-    objects[1] = b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (b" ".join(kids), len(kids))
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 5 0 R >>\n" % (len(objects) + 1)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
 def packing_slip_pdf(slip: PackingSlip, paper: str = "a4") -> bytes:
     """The slip as a PDF on A4 or Letter; long orders run onto more pages."""
     if paper not in PAPERS:
         raise LabelRuleError("paper is a4 or letter", {"paper": paper})
-    pages = _Pages(PAPERS[paper])
+    pages = Pages(PAPERS[paper])
     _header(pages, slip)
     _lines(pages, slip)
     _cartons(pages, slip)
-    return _document(pages.pages, PAPERS[paper], f"Packing slip {slip.external_id}")
+    return document(pages.pages, PAPERS[paper], f"Packing slip {slip.external_id}")

@@ -15,14 +15,14 @@ the next one: its orders go in that wave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
+
+# Times of day and their slots are shared with the purchasing schedule (one reading of HH:MM).
+from ..schedule_slots import ScheduleError as ScheduleError  # re-exported: callers catch it here
+from ..schedule_slots import as_utc_moment, latest_time_slot, parse_times
 
 MODES = ("single", "cluster", "zone")
 DEFAULT_MODE = "cluster"
-
-
-class ScheduleError(ValueError):
-    """A schedule that cannot be read; the message says which entry and why."""
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,12 @@ class ChannelSchedule:
 
     def latest_slot(self, now: datetime) -> datetime:
         """The latest slot at or before `now` (UTC)."""
-        now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        now = as_utc_moment(now)
         if self.every_minutes is not None:
+            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
             minutes = (now - midnight) // timedelta(minutes=1)
             return midnight + timedelta(minutes=minutes - minutes % self.every_minutes)
-        today = [datetime.combine(midnight.date(), t, tzinfo=UTC) for t in self.times]
-        past = [s for s in today if s <= now]
-        if past:
-            return max(past)
-        return max(today) - timedelta(days=1)
+        return latest_time_slot(self.times, now)
 
 
 def _when(channel: str, raw: str) -> tuple[int | None, tuple[time, ...]]:
@@ -52,15 +48,7 @@ def _when(channel: str, raw: str) -> tuple[int | None, tuple[time, ...]]:
         if not n.isdigit() or not 1 <= int(n) <= 1440:
             raise ScheduleError(f"{channel}: */N takes N minutes, 1 to 1440 (got {raw!r})")
         return int(n), ()
-    times = []
-    for part in raw.split(";"):
-        hh, sep, mm = part.strip().partition(":")
-        if not (sep and hh.isdigit() and mm.isdigit() and len(mm) == 2):
-            raise ScheduleError(f"{channel}: times are HH:MM separated by ';' (got {part!r})")
-        if not (0 <= int(hh) <= 23 and 0 <= int(mm) <= 59):
-            raise ScheduleError(f"{channel}: {part!r} is not a time of day")
-        times.append(time(int(hh), int(mm)))
-    return None, tuple(sorted(set(times)))
+    return None, parse_times(channel, raw)
 
 
 def parse_schedule(text: str) -> list[ChannelSchedule]:

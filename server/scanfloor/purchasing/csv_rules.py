@@ -1,6 +1,7 @@
 """Pure parsing of a purchase-order CSV: one row per PO line, grouped into orders by number.
 
-Columns: po_number, supplier, sku, quantity, unit_cost, expected_date (optional). Rows are
+Columns: po_number, supplier, sku, quantity, unit_cost, expected_date and warehouse (a
+warehouse code: where the PO is delivered; both optional). Rows are
 numbered as a spreadsheet shows them: the header is row 1, so the first PO line is row 2.
 Every problem found is collected (not just the first) so a person can fix the file in one go;
 any problem refuses the whole file.
@@ -22,7 +23,7 @@ from .rules import (
     parse_unit_cost,
 )
 
-COLUMNS = ("po_number", "supplier", "sku", "quantity", "unit_cost", "expected_date")
+COLUMNS = ("po_number", "supplier", "sku", "quantity", "unit_cost", "expected_date", "warehouse")
 REQUIRED = ("po_number", "supplier", "sku", "quantity", "unit_cost")
 MAX_ROWS = 5000
 MAX_PROBLEMS = 100
@@ -60,6 +61,7 @@ class CsvOrder:
     supplier: str
     row: int  # the first row of this order
     lines: list[CsvLine] = field(default_factory=list)
+    warehouse: str | None = None  # a warehouse code, upper-cased
 
     @property
     def expected_date(self) -> date | None:
@@ -109,7 +111,7 @@ def _cell(row: list[str], index: dict[str, int], name: str) -> str:
 
 def _parse_row(
     n: int, row: list[str], index: dict[str, int], problems: list[RowProblem]
-) -> tuple[str, str, CsvLine] | None:
+) -> tuple[str, str, str | None, CsvLine] | None:
     before = len(problems)
     values = {name: _cell(row, index, name) for name in COLUMNS}
     for name in REQUIRED:
@@ -141,7 +143,8 @@ def _parse_row(
         problems.append(RowProblem(n, "expected_date", str(exc), values["expected_date"]))
     if len(problems) > before:
         return None
-    return number, supplier, CsvLine(n, values["sku"], quantity, cost, expected)
+    warehouse = values["warehouse"].upper() or None
+    return number, supplier, warehouse, CsvLine(n, values["sku"], quantity, cost, expected)
 
 
 def parse_po_csv(text: str) -> list[CsvOrder]:
@@ -171,8 +174,19 @@ def parse_po_csv(text: str) -> list[CsvOrder]:
             parsed = _parse_row(n, row, index, problems)
             if parsed is None:
                 continue
-            number, supplier, line = parsed
-            order = orders.setdefault(number, CsvOrder(number, supplier, n))
+            number, supplier, warehouse, line = parsed
+            order = orders.setdefault(number, CsvOrder(number, supplier, n, warehouse=warehouse))
+            if warehouse is not None and order.warehouse not in (None, warehouse):
+                problems.append(
+                    RowProblem(
+                        n,
+                        "warehouse",
+                        f"PO {number} goes to warehouse {order.warehouse} (row {order.row})",
+                        warehouse,
+                    )
+                )
+                continue
+            order.warehouse = order.warehouse or warehouse
             if order.supplier != supplier:
                 problems.append(
                     RowProblem(

@@ -145,9 +145,11 @@ def ses(series: Sequence[int], alpha: Decimal = DEFAULT_ALPHA) -> Decimal:
     if not series:
         raise PurchasingRuleError("no_history", "smoothing needs at least one day")
     with decimal.localcontext(_context()):
+        keep = 1 - alpha
         level = Decimal(series[0])
         for x in series[1:]:
-            level = alpha * x + (1 - alpha) * level
+            # alpha * 0 adds nothing: a quiet day only decays the level (same result).
+            level = alpha * x + keep * level if x else keep * level
         return +level
 
 
@@ -185,9 +187,10 @@ def sample_sd(series: Sequence[int]) -> Decimal:
     n = len(series)
     if n < 2:
         return Decimal(0)
+    # sum((x - mean)^2) = (n * sum(x^2) - sum(x)^2) / n: whole numbers until the division.
+    total, squares = sum(series), sum(x * x for x in series)
     with decimal.localcontext(_context()):
-        mean = Decimal(sum(series)) / n
-        return (sum(((x - mean) ** 2 for x in series), Decimal(0)) / (n - 1)).sqrt()
+        return (Decimal(n * squares - total * total) / (n * (n - 1))).sqrt()
 
 
 def classify(series: Sequence[int]) -> tuple[str | None, Decimal | None, Decimal | None]:
@@ -195,11 +198,11 @@ def classify(series: Sequence[int]) -> tuple[str | None, Decimal | None, Decimal
     sizes = [x for x in series if x > 0]
     if not sizes:
         return None, None, None
+    k, total, squares = len(sizes), sum(sizes), sum(x * x for x in sizes)
     with decimal.localcontext(_context()):
-        adi = Decimal(len(series)) / len(sizes)
-        mean = Decimal(sum(sizes)) / len(sizes)
-        variance = sum(((x - mean) ** 2 for x in sizes), Decimal(0)) / len(sizes)
-        cv2 = variance / (mean * mean)
+        adi = Decimal(len(series)) / k
+        # population variance / mean^2 = (k * sum(x^2) - sum(x)^2) / sum(x)^2, exactly.
+        cv2 = Decimal(k * squares - total * total) / (total * total)
     sparse = adi >= ADI_CUTOFF
     spiky = cv2 >= CV2_CUTOFF
     kind = (LUMPY if spiky else INTERMITTENT) if sparse else (ERRATIC if spiky else SMOOTH)
@@ -210,7 +213,40 @@ def estimate_demand(days: Iterable[DemandDay], alpha: Decimal = DEFAULT_ALPHA) -
     """Demand mean and deviation per day from the ledger's daily figures, by the rule above."""
     _check_alpha(alpha)
     series = demand_series(days)
-    x = series.demand
+    return _estimate(series.demand, series.stock_out_days, alpha)
+
+
+def estimate_columns(
+    on_hand_at_start: Sequence[int],
+    shipped: Sequence[int],
+    backordered: Sequence[int],
+    returned: Sequence[int],
+    alpha: Decimal = DEFAULT_ALPHA,
+) -> DemandEstimate:
+    """estimate_demand over a window given as columns (entry i of each is the i-th calendar
+    day, oldest first, each day once): the same rule without a DemandDay per day, for runs
+    over thousands of items x hundreds of days."""
+    _check_alpha(alpha)
+    n = len(on_hand_at_start)
+    if not len(shipped) == len(backordered) == len(returned) == n:
+        raise PurchasingRuleError("invalid_demand_day", "every column has one entry per day")
+    if (
+        min(shipped, default=0) < 0
+        or min(backordered, default=0) < 0
+        or min(returned, default=0) < 0
+    ):
+        raise PurchasingRuleError(
+            "invalid_demand_day", "shipped, backordered and returned are 0 or more"
+        )
+    kept = tuple(
+        s + b - r if s + b > r else 0
+        for start, s, b, r in zip(on_hand_at_start, shipped, backordered, returned, strict=True)
+        if start > 0
+    )
+    return _estimate(kept, n - len(kept), alpha)
+
+
+def _estimate(x: Sequence[int], stock_out_days: int, alpha: Decimal) -> DemandEstimate:
     kind, adi, cv2 = classify(x)
     if not x or kind is None:
         return DemandEstimate(
@@ -219,7 +255,7 @@ def estimate_demand(days: Iterable[DemandDay], alpha: Decimal = DEFAULT_ALPHA) -
             mean_per_day=_q(Decimal(0)),
             sd_per_day=_q(Decimal(0)),
             days_used=len(x),
-            stock_out_days=series.stock_out_days,
+            stock_out_days=stock_out_days,
             demand_days=0,
             adi=None,
             cv2=None,
@@ -233,7 +269,7 @@ def estimate_demand(days: Iterable[DemandDay], alpha: Decimal = DEFAULT_ALPHA) -
         mean_per_day=_q(mean),
         sd_per_day=_q(sample_sd(x)),
         days_used=len(x),
-        stock_out_days=series.stock_out_days,
+        stock_out_days=stock_out_days,
         demand_days=sum(1 for v in x if v > 0),
         adi=_q(adi) if adi is not None else None,
         cv2=_q(cv2) if cv2 is not None else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.codes import sku_key
-from ..catalog.models import Item
+from ..catalog.models import Item, Location
 from ..database import write_transaction
 from ..errors import (
     DuplicateCode,
@@ -29,6 +29,7 @@ from .queries import po_summary, po_view
 from .results import ImportResult, PoView
 from .rules import PurchasingRuleError, normalise_po_number, parse_unit_cost, transition
 from .suppliers_service import load_supplier, supplier_by_code
+from .terms_models import SupplierItem
 
 MAX_LINES = 1000
 
@@ -75,7 +76,27 @@ def _supplier(supplier: str | None, supplier_id: int | None) -> Supplier:
     return found
 
 
-def _items(lines: Sequence[LineSpec]) -> dict[int, Item]:
+def warehouse_by_code(code: str) -> Location:
+    """A warehouse (the location at level warehouse) by its code."""
+    loc: Location | None = db.session.scalar(
+        select(Location).where(Location.code == code.strip().upper())
+    )
+    if loc is None or loc.level != "warehouse":
+        raise NotFound("warehouse not found", {"warehouse": code})
+    return loc
+
+
+def supplier_skus(supplier_id: int, item_ids: Iterable[int]) -> dict[int, str | None]:
+    """The supplier's own SKU for each item it sells us (supplier items), by item id."""
+    rows = db.session.execute(
+        select(SupplierItem.item_id, SupplierItem.supplier_sku).where(
+            SupplierItem.supplier_id == supplier_id, SupplierItem.item_id.in_(set(item_ids))
+        )
+    )
+    return {r.item_id: r.supplier_sku for r in rows}
+
+
+def resolve_items(lines: Sequence[LineSpec]) -> dict[int, Item]:
     """Each line's item (by index), by id or SKU; inactive or unknown items are refused."""
     keys = {sku_key(ln.sku) for ln in lines if ln.sku is not None}
     ids = {ln.item_id for ln in lines if ln.item_id is not None}
@@ -110,6 +131,7 @@ def _add_po(
     blind_receipt: bool,
     lines: Sequence[tuple[Item, int, Decimal, date | None]],
     actor_id: int | None,
+    warehouse_id: int | None = None,
 ) -> PurchaseOrder:
     po = PurchaseOrder(
         number=number,
@@ -119,9 +141,13 @@ def _add_po(
         expected_date=expected_date,
         created_by=actor_id,
         created_at=utcnow(),
+        warehouse_id=warehouse_id,
+        currency=supplier.currency,
+        revision=0,
     )
     db.session.add(po)
     db.session.flush()
+    skus = supplier_skus(supplier.id, (item.id for item, *_ in lines))
     db.session.add_all(
         PurchaseOrderLine(
             po_id=po.id,
@@ -132,6 +158,7 @@ def _add_po(
             damaged=0,
             unit_cost=cost,
             expected_date=line_date,
+            supplier_sku=skus.get(item.id),
         )
         for n, (item, quantity, cost, line_date) in enumerate(lines, start=1)
     )
@@ -148,8 +175,11 @@ def create_purchase_order(
     expected_date: date | None = None,
     blind_receipt: bool = False,
     actor_id: int | None = None,
+    warehouse: str | None = None,
 ) -> PoView:
-    """Create a draft PO with its lines; its number is unique."""
+    """Create a draft PO with its lines; its number is unique. `warehouse` (a code) is where
+    it is delivered; without one it is receivable at any dock. Its currency is the
+    supplier's; each line takes the supplier's SKU for the item when a supplier item has one."""
     clean = _number(number)
     if not lines or len(lines) > MAX_LINES:
         raise ValidationFailed(f"a purchase order has 1-{MAX_LINES} lines", {"field": "lines"})
@@ -167,7 +197,8 @@ def create_purchase_order(
             if duplicate is not None:
                 raise duplicate
             sup = _supplier(supplier, supplier_id)
-            items = _items(lines)
+            wh = warehouse_by_code(warehouse) if warehouse is not None else None
+            items = resolve_items(lines)
             po = _add_po(
                 clean,
                 sup,
@@ -175,6 +206,7 @@ def create_purchase_order(
                 blind_receipt,
                 [(items[i], ln.quantity, costs[i], ln.expected_date) for i, ln in enumerate(lines)],
                 actor_id,
+                wh.id if wh is not None else None,
             )
             return po_view(po.id, role="admin")
     except IntegrityError as exc:  # a concurrent create took the number (PostgreSQL)
@@ -224,7 +256,12 @@ def _import_problems(orders: list[CsvOrder]) -> list[RowProblem]:
             select(PurchaseOrder.number).where(PurchaseOrder.number.in_([o.number for o in orders]))
         )
     )
+    warehouses = _warehouse_ids({o.warehouse for o in orders if o.warehouse})
     for order in orders:
+        if order.warehouse and order.warehouse not in warehouses:
+            problems.append(
+                RowProblem(order.row, "warehouse", "no such warehouse", order.warehouse)
+            )
         if order.number in taken:
             problems.append(
                 RowProblem(order.row, "po_number", "this PO number already exists", order.number)
@@ -251,6 +288,15 @@ def _import_problems(orders: list[CsvOrder]) -> list[RowProblem]:
                     )
                 )
     return sorted(problems, key=lambda p: p.row)
+
+
+def _warehouse_ids(codes: set[str]) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Location.code, Location.id).where(
+            Location.code.in_(codes), Location.level == "warehouse"
+        )
+    )
+    return {r.code: r.id for r in rows}
 
 
 def _refuse(problems: list[RowProblem], total: int | None = None) -> ImportRefused:
@@ -302,6 +348,7 @@ def _import(orders: list[CsvOrder], actor_id: int | None, open_orders: bool) -> 
         items = {
             it.sku_key: it for it in db.session.scalars(select(Item).where(Item.sku_key.in_(keys)))
         }
+        warehouses = _warehouse_ids({o.warehouse for o in orders if o.warehouse})
         created = []
         now = utcnow()
         for order in orders:
@@ -315,6 +362,7 @@ def _import(orders: list[CsvOrder], actor_id: int | None, open_orders: bool) -> 
                     for ln in order.lines
                 ],
                 actor_id,
+                warehouses[order.warehouse] if order.warehouse else None,
             )
             if open_orders:
                 po.state, po.opened_at = "open", now

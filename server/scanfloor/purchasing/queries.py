@@ -6,17 +6,21 @@ Blind receipt: workers do not see ordered quantities or anything that gives them
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
-from ..catalog.models import Item
+from ..auth.models import User
+from ..catalog.models import Item, Location
 from ..catalog.results import Page, cursor_id, next_cursor, page_limit
 from ..errors import NotFound
 from ..extensions import db
 from .models import PO_STATES, PurchaseOrder, PurchaseOrderLine, Supplier
-from .results import ItemBrief, PoLineView, PoSummary, PoView
-from .rules import decimal_text, may_see_expected
+from .results import ItemBrief, PoLineView, PoSummary, PoView, UserBrief, WarehouseBrief
+from .rules import decimal_text, may_see_expected, po_value
 from .suppliers_service import supplier_view
 
 
@@ -27,18 +31,43 @@ def load_po(po_id: int) -> PurchaseOrder:
     return po
 
 
-def _totals(po_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+def _totals(po_ids: Sequence[int]) -> dict[int, tuple[int, int, int, Decimal]]:
+    """Per PO: line count, units ordered and received, and value (rules.po_value: summed
+    here, not in SQL, so the money stays exact on SQLite too)."""
+    pol = PurchaseOrderLine
     rows = db.session.execute(
-        select(
-            PurchaseOrderLine.po_id,
-            func.count(),
-            func.coalesce(func.sum(PurchaseOrderLine.ordered), 0),
-            func.coalesce(func.sum(PurchaseOrderLine.received), 0),
-        )
-        .where(PurchaseOrderLine.po_id.in_(po_ids))
-        .group_by(PurchaseOrderLine.po_id)
+        select(pol.po_id, pol.ordered, pol.received, pol.unit_cost).where(pol.po_id.in_(po_ids))
     ).all()
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+    lines: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        lines[r.po_id].append(r)
+    return {
+        po_id: (
+            len(rs),
+            sum(int(r.ordered) for r in rs),
+            sum(int(r.received) for r in rs),
+            po_value((int(r.ordered), Decimal(r.unit_cost)) for r in rs),
+        )
+        for po_id, rs in lines.items()
+    }
+
+
+def _warehouses(ids: Iterable[int | None]) -> dict[int, WarehouseBrief]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Location.id, Location.code).where(Location.id.in_(wanted)))
+    return {r.id: WarehouseBrief(r.id, r.code) for r in rows}
+
+
+def users_by_id(ids: Iterable[int | None]) -> dict[int, UserBrief]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.username, User.display_name).where(User.id.in_(wanted))
+    )
+    return {r.id: UserBrief(r.id, r.username, r.display_name) for r in rows}
 
 
 def _summaries(pos: Sequence[PurchaseOrder], role: str) -> list[PoSummary]:
@@ -49,9 +78,11 @@ def _summaries(pos: Sequence[PurchaseOrder], role: str) -> list[PoSummary]:
         )
     }
     totals = _totals([p.id for p in pos])
+    warehouses = _warehouses(p.warehouse_id for p in pos)
+    approvers = users_by_id(p.approved_by for p in pos)
     out = []
     for po in pos:
-        count, ordered, received = totals.get(po.id, (0, 0, 0))
+        count, ordered, received, value = totals.get(po.id, (0, 0, 0, Decimal(0)))
         shown = may_see_expected(po.blind_receipt, role)
         out.append(
             PoSummary(
@@ -67,6 +98,16 @@ def _summaries(pos: Sequence[PurchaseOrder], role: str) -> list[PoSummary]:
                 created_at=po.created_at,
                 opened_at=po.opened_at,
                 closed_at=po.closed_at,
+                warehouse=warehouses.get(po.warehouse_id) if po.warehouse_id else None,
+                currency=po.currency,
+                revision=po.revision,
+                value=decimal_text(value, 2) if shown else None,
+                approved_by=approvers.get(po.approved_by) if po.approved_by else None,
+                approved_at=po.approved_at,
+                sent_at=po.sent_at,
+                cancelled_at=po.cancelled_at,
+                cancel_reason=po.cancel_reason,
+                suggestion_run_id=po.suggestion_run_id,
             )
         )
     return out
@@ -140,6 +181,7 @@ def _line_views(po: PurchaseOrder, role: str) -> list[PoLineView]:
             variance=ln.received - ln.ordered if shown else None,
             unit_cost=decimal_text(ln.unit_cost, 2) or "0.00",
             expected_date=ln.expected_date,
+            supplier_sku=ln.supplier_sku,
         )
         for ln, item in rows
     ]

@@ -7,6 +7,7 @@ code; the services turn it into the named error the API answers with.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,17 +46,33 @@ def may_see_expected(blind_receipt: bool, role: str) -> bool:
 
 # --- states ------------------------------------------------------------------------------
 
+# The lifecycle: draft -(approve)-> approved -(send)-> sent -(receipts)-> partially_received
+# -> received -(close)-> closed. `open` is the legacy path for a PO issued outside Scanfloor
+# (draft -> open, receivable, no approval or outbox). Receipts move a PO between sent/open,
+# partially_received and received (receiving/rules.py), never through these actions.
 _TRANSITIONS = {
     "open": ({"draft"}, "open"),
-    "close": ({"draft", "open", "partially_received", "received"}, "closed"),
+    "approve": ({"draft"}, "approved"),
+    "send": ({"approved"}, "sent"),
+    "cancel": ({"draft", "approved", "sent", "open"}, "cancelled"),
+    "close": ({"draft", "sent", "open", "partially_received", "received"}, "closed"),
+}
+# Amendments change an approved or issued PO (until it is fully received); a draft is edited.
+AMENDABLE_STATES = frozenset({"approved", "sent", "open", "partially_received"})
+
+
+_DONE = {
+    "open": "opened",
+    "approve": "approved",
+    "send": "sent",
+    "cancel": "cancelled",
+    "close": "closed",
 }
 
 
-_DONE = {"open": "opened", "close": "closed"}
-
-
 def transition(state: str, action: str) -> str:
-    """The state a PO moves to when `action` (open | close) is applied, or a refusal."""
+    """The state a PO moves to when `action` (open | approve | send | cancel | close) is
+    applied, or a refusal."""
     allowed_from, target = _TRANSITIONS[action]
     if state not in allowed_from:
         raise PurchasingRuleError(
@@ -64,6 +81,127 @@ def transition(state: str, action: str) -> str:
             {"state": state, "action": action, "allowed_from": sorted(allowed_from)},
         )
     return target
+
+
+def check_cancellable(state: str, received_units: int) -> str:
+    """Cancel a draft, approved, sent or open PO that has received nothing: "cancelled"."""
+    target = transition(state, "cancel")
+    if received_units > 0:
+        raise PurchasingRuleError(
+            "already_received",
+            "units were received against this purchase order: close it instead",
+            {"state": state, "received": received_units},
+        )
+    return target
+
+
+# --- approval ------------------------------------------------------------------------------
+
+
+def po_value(lines: Iterable[tuple[int, Decimal]]) -> Decimal:
+    """A PO's value: the sum of ordered x unit cost over its lines (exact, not rounded)."""
+    return sum((Decimal(qty) * cost for qty, cost in lines), Decimal(0))
+
+
+def approver_needed(value: Decimal, threshold: Decimal) -> str:
+    """The lowest role that approves a PO worth `value`: a supervisor, or a manager when the
+    value is above the threshold (a PO worth exactly the threshold is a supervisor's)."""
+    return "manager" if value > threshold else "supervisor"
+
+
+def check_approver(role: str, value: Decimal, threshold: Decimal) -> None:
+    """Refuse an approver whose role is below what the PO's value needs."""
+    needed = approver_needed(value, threshold)
+    if not role_at_least(role, needed):
+        raise PurchasingRuleError(
+            "approval_needs_manager" if needed == "manager" else "approval_needs_supervisor",
+            f"a purchase order worth {decimal_text(value, 2)} is approved by a {needed} or above",
+            {
+                "value": decimal_text(value, 2),
+                "threshold": decimal_text(threshold, 2),
+                "needed_role": needed,
+                "role": role,
+            },
+        )
+
+
+def check_has_lines(line_count: int) -> None:
+    """A PO without lines orders nothing: it cannot be approved or sent."""
+    if line_count <= 0:
+        raise PurchasingRuleError(
+            "empty_purchase_order", "this purchase order has no lines", {"line_count": 0}
+        )
+
+
+def check_destination(email: str | None, po_endpoint: str | None) -> None:
+    """A PO is sent to the supplier's endpoint or e-mail address: one of them must be set."""
+    if not (email or "").strip() and not (po_endpoint or "").strip():
+        raise PurchasingRuleError(
+            "no_po_destination",
+            "the supplier has neither a PO endpoint nor an e-mail address to send the PO to",
+            {},
+        )
+
+
+# --- amendments ----------------------------------------------------------------------------
+
+
+def check_amendable(state: str) -> None:
+    """Approved, sent, open and partially received POs are amended (drafts are edited)."""
+    if state not in AMENDABLE_STATES:
+        raise PurchasingRuleError(
+            "invalid_state",
+            f"a {state.replace('_', ' ')} purchase order cannot be amended"
+            + (": edit its lines instead" if state == "draft" else ""),
+            {"state": state, "action": "amend", "allowed_from": sorted(AMENDABLE_STATES)},
+        )
+
+
+def check_line_quantity(line_no: int, quantity: int, received: int) -> None:
+    """An amended line orders at least one unit and never less than it has received."""
+    if quantity < max(received, 1):
+        raise PurchasingRuleError(
+            "below_received",
+            f"line {line_no} has received {received}: it cannot order fewer"
+            if received
+            else f"line {line_no} must order at least 1 unit (remove it instead)",
+            {"line_no": line_no, "quantity": quantity, "received": received},
+        )
+
+
+def check_removable(line_no: int, received: int) -> None:
+    """Only a line that has received nothing is removed."""
+    if received > 0:
+        raise PurchasingRuleError(
+            "line_received",
+            f"line {line_no} has received {received}: set its quantity instead of removing it",
+            {"line_no": line_no, "received": received},
+        )
+
+
+def state_after_amend(state: str, lines: Iterable[tuple[int, int]]) -> str:
+    """The state an amended PO takes, from its lines' (ordered, received) after the change.
+
+    An approved PO that is not sent yet goes back to draft: it is approved again (its value
+    may now need another approver). A partially received PO whose every line is now complete
+    (a quantity cut to what came) is received. Sent and open POs keep their state."""
+    if state == "approved":
+        return "draft"
+    pairs = list(lines)
+    if state == "partially_received" and pairs and all(r >= o for o, r in pairs):
+        return "received"
+    return state
+
+
+def field_changes(
+    line_no: int, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """One {line_no, field, old, new} per field whose value differs (fields of `after`)."""
+    return [
+        {"line_no": line_no, "field": name, "old": before.get(name), "new": value}
+        for name, value in after.items()
+        if before.get(name) != value
+    ]
 
 
 # --- tolerance ---------------------------------------------------------------------------

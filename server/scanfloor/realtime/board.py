@@ -48,7 +48,11 @@ _BY_TYPE: dict[str, tuple[str, ...]] = {
 }
 # A floor change of one queue that another section also shows: open count tasks are listed
 # under exceptions too, and a task moving into or out of recount changes them.
-_WITH_QUEUE: dict[str, tuple[str, ...]] = {"count_approvals": ("exceptions",)}
+_WITH_QUEUE: dict[str, tuple[str, ...]] = {
+    "count_approvals": ("exceptions",),
+    # A replenishment task raised, moved or closed: the faces below min change with it.
+    "replenishment": ("low_stock",),
+}
 _LOCATIONS = select(Location.__table__.c.id, Location.__table__.c.warehouse_id).where(
     Location.__table__.c.id.in_(bindparam("ids", expanding=True))
 )

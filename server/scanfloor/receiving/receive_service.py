@@ -350,7 +350,8 @@ def _update_po(
     )
     # The lines as read under the PO's lock, with this receipt added: no re-read.
     state = state_after_receipt(
-        (r.ordered, r.received + (quantity if r.id == line.id else 0)) for r in lines
+        ((r.ordered, r.received + (quantity if r.id == line.id else 0)) for r in lines),
+        base=po.state,
     )
     if state != po.state:
         conn.execute(_SET_STATE, {"po_id": po.id, "state": state})

@@ -15,7 +15,10 @@ from typing import Any
 
 from ..purchasing.rules import role_at_least
 
-RECEIVABLE_STATES = frozenset({"open", "partially_received", "received"})
+# `sent`: issued to the supplier through Scanfloor; `open`: issued outside it (legacy).
+RECEIVABLE_STATES = frozenset({"sent", "open", "partially_received", "received"})
+# States a PO with nothing received yet keeps (it is not moved to `open` by receiving).
+_UNRECEIVED_STATES = frozenset({"sent", "open"})
 APPROVER_ROLE = "supervisor"
 DOCK_TYPES = frozenset({"dock", "staging"})
 
@@ -50,26 +53,27 @@ class Excess:
 
 
 def check_receivable(state: str) -> None:
-    """Receiving is allowed once a PO is open and until it is closed."""
+    """Receiving is allowed once a PO is sent (or opened) and until it is closed."""
     if state not in RECEIVABLE_STATES:
         raise ReceivingRuleError(
             "po_not_receivable",
             "this purchase order is not open for receiving"
-            if state == "draft"
-            else "this purchase order is closed",
+            if state in ("draft", "approved")
+            else f"this purchase order is {state}",
             {"state": state, "receivable_states": sorted(RECEIVABLE_STATES)},
         )
 
 
-def state_after_receipt(lines: Iterable[tuple[int, int]]) -> str:
+def state_after_receipt(lines: Iterable[tuple[int, int]], base: str = "open") -> str:
     """A receivable PO's state from its lines' (ordered, received): every line complete is
-    received, anything received is partially received, nothing yet is open."""
+    received, anything received is partially received, nothing yet is the PO's base state
+    (`sent` or `open`, whichever it was issued as; anything else counts as open)."""
     pairs = list(lines)
     if pairs and all(received >= ordered for ordered, received in pairs):
         return "received"
     if any(received > 0 for _, received in pairs):
         return "partially_received"
-    return "open"
+    return base if base in _UNRECEIVED_STATES else "open"
 
 
 # --- tolerance ---------------------------------------------------------------------------
