@@ -8,7 +8,7 @@
  *
  * Bump VERSION whenever a file below changes (tests check the list matches scanner_ui/).
  */
-const VERSION = "scanfloor-scanner-v9";
+const VERSION = "scanfloor-scanner-v10";
 const SHELL = "/scanner/";
 const PRECACHE = [
   SHELL,
@@ -42,6 +42,7 @@ const PRECACHE = [
   "/scanner/js/screens/inspect-rules.js",
   "/scanner/js/screens/inspect-views.js",
   "/scanner/js/screens/inspect.js",
+  "/scanner/js/screens/keypad-view.js",
   "/scanner/js/screens/pack-rules.js",
   "/scanner/js/screens/pack-views.js",
   "/scanner/js/screens/pack.js",
@@ -57,6 +58,10 @@ const PRECACHE = [
   "/scanner/js/screens/receive-rules.js",
   "/scanner/js/screens/receive-views.js",
   "/scanner/js/screens/receive.js",
+  "/scanner/js/screens/replenish-rules.js",
+  "/scanner/js/screens/replenish-tasks.js",
+  "/scanner/js/screens/replenish-views.js",
+  "/scanner/js/screens/replenish.js",
   "/scanner/js/screens/returns-lookup.js",
   "/scanner/js/screens/returns-rules.js",
   "/scanner/js/screens/returns-views.js",

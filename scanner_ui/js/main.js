@@ -18,6 +18,7 @@ import count from "./screens/count.js";
 import pick from "./screens/pick.js";
 import putaway from "./screens/putaway.js";
 import receive from "./screens/receive.js";
+import replenish from "./screens/replenish.js";
 import returns from "./screens/returns.js";
 import scannerSettings from "./screens/scanner-settings.js";
 import ship from "./screens/ship.js";
@@ -112,6 +113,7 @@ function boot() {
       returns,
       inspect,
       putaway,
+      replenish,
       pick,
       count,
       pack,

@@ -74,6 +74,7 @@ def test_worker_signs_in_with_badge_and_pin_and_sees_the_jobs_of_the_role(demo_s
     assert jobs == [
         "receive",
         "putaway",
+        "replenish",
         "pick",
         "pack",
         "ship",

@@ -12,10 +12,8 @@ import {
   recountItems,
   unitsFor,
 } from "./count-rules.js";
+import { keypad } from "./keypad-view.js";
 
-const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"];
-const KEY_LABELS = { clear: "Clear", back: "⌫" };
-const KEY_NAMES = { clear: "Clear", back: "Delete last digit" };
 const unitWords = (n) => (n == null ? "? units" : `${n} ${n === 1 ? "unit" : "units"}`);
 
 export function countViews(ctx, flow, act) {
@@ -87,26 +85,6 @@ export function countViews(ctx, flow, act) {
         ),
       ),
     ];
-  }
-
-  function keypad() {
-    return h(
-      "div",
-      { class: "keypad", role: "group", "aria-label": "Keypad" },
-      KEYS.map((k) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: `key${k.length > 1 ? " key-word" : ""}`,
-            "aria-label": KEY_NAMES[k] || k,
-            dataset: { key: k },
-            onclick: () => act.press(k),
-          },
-          KEY_LABELS[k] || k,
-        ),
-      ),
-    );
   }
 
   const views = {
@@ -207,7 +185,7 @@ export function countViews(ctx, flow, act) {
             { class: "count-units", id: "count-units" },
             units === null ? " " : `= ${unitWords(units)}`,
           ),
-        keypad(),
+        keypad(act.press),
         // Two buttons side by side and no camera toggle: the keypad and Confirm fit a phone
         // screen without scrolling (Confirm on the right, under the thumb).
         h(

@@ -31,7 +31,13 @@ import {
   unitsFor,
 } from "./count-rules.js";
 import { countViews } from "./count-views.js";
-import { chooseWarehouse, chosenWarehouse, loadWarehouses, postNow } from "./floor.js";
+import {
+  chooseWarehouse,
+  chosenWarehouse,
+  loadWarehouses,
+  postNow,
+  readyToClaim,
+} from "./floor.js";
 
 const CURRENT = "count.current";
 // Item barcodes the server has named on this device (so a dead spot still knows them).
@@ -96,11 +102,6 @@ export default {
       ).length;
     }
 
-    async function myCountsUnsent() {
-      const mine = await ctx.outbox.pendingOf(deviceUser()?.id);
-      return mine.some((r) => r.path.startsWith("/count-tasks/"));
-    }
-
     async function resume(id) {
       const saved = cacheGet(taskKey(id));
       if (saved) show(saved, navigator.onLine === false);
@@ -129,24 +130,13 @@ export default {
     }
 
     async function claim() {
-      const w = chosenWarehouse(s.warehouses);
-      if (!w) {
-        ctx.feedback.warn("Choose a warehouse", "Tap the warehouse you work in.");
-        go("start", "warn", "Tap the warehouse you work in.");
-        return;
-      }
-      if (navigator.onLine === false) {
-        ctx.feedback.error("No network", "Getting a bin to count needs the network.");
-        go("start", "error", "Getting a bin to count needs the network. Try again with signal.");
-        return;
-      }
-      // The server hands back a task this worker still holds: its counts must be in first.
-      if (await myCountsUnsent()) await ctx.outbox.flush();
-      if (await myCountsUnsent()) {
-        ctx.feedback.warn("Still sending", "Your last counts are still being sent.");
-        go("start", "warn", "Your last counts are still being sent. Count again once they are.");
-        return;
-      }
+      const w = await readyToClaim(ctx, flow, "/count-tasks/", {
+        offline: "Getting a bin to count needs the network.",
+        offlineShown: "Getting a bin to count needs the network. Try again with signal.",
+        sending: "Your last counts are still being sent.",
+        sendingShown: "Your last counts are still being sent. Count again once they are.",
+      });
+      if (!w) return;
       s.outcome = null;
       go("start", "info", "Getting a bin to count…");
       try {

@@ -4,6 +4,7 @@
 
 import { describe, get, request } from "../api.js";
 import { button, h } from "../dom.js";
+import { deviceUser } from "../session.js";
 import { newClientId } from "../settings.js";
 import { fresh } from "../task-cache.js";
 
@@ -56,6 +57,35 @@ export function warehouseButtons(list, chosen, choose) {
       }),
     ),
   );
+}
+
+/* Whether a task flow may claim work now, and where: the warehouse chosen, the network there,
+ * and this worker's records under `records` (a path prefix) all sent, flushing them first:
+ * the server hands back a task this worker still holds, so its records must be in before.
+ * The warehouse, or null with why said (words: offline, offlineShown, sending, sendingShown,
+ * chooseShown, null for the feedback alone). */
+export async function readyToClaim(ctx, flow, records, words) {
+  const w = chosenWarehouse(flow.s.warehouses);
+  const { chooseShown = "Tap the warehouse you work in." } = words;
+  if (!w) {
+    ctx.feedback.warn("Choose a warehouse", "Tap the warehouse you work in.");
+    if (chooseShown) flow.go("start", "warn", chooseShown);
+    return null;
+  }
+  if (navigator.onLine === false) {
+    ctx.feedback.error("No network", words.offline);
+    flow.go("start", "error", words.offlineShown);
+    return null;
+  }
+  const unsent = async () =>
+    (await ctx.outbox.pendingOf(deviceUser()?.id)).some((r) => r.path.startsWith(records));
+  if (await unsent()) await ctx.outbox.flush();
+  if (await unsent()) {
+    ctx.feedback.warn("Still sending", words.sending);
+    flow.go("start", "warn", words.sendingShown);
+    return null;
+  }
+  return w;
 }
 
 /* A POST that needs the network now (no outbox): its own client id as Idempotency-Key, and

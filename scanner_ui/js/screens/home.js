@@ -6,11 +6,12 @@ import { clearSession, deviceUser, hasRole, signInNeeded } from "../session.js";
 
 // Six jobs or more: a grid of big tiles, two to a row, so all of them (and Start shift) stay
 // in the lower part of the screen, in thumb reach, without scrolling. Past eight tiles the
-// second line under each name goes, so five rows still fit a 480x800 handheld.
+// second line under each name goes, so six rows still fit a 480x800 handheld.
 const SUBS_UP_TO = 8;
 const JOBS = [
   { route: "receive", label: "Receive", sub: "Goods in on a PO", role: "worker" },
   { route: "putaway", label: "Put away", sub: "Dock to bin", role: "worker" },
+  { route: "replenish", label: "Replenish", sub: "Reserve to pick face", role: "worker" },
   { route: "pick", label: "Pick", sub: "Bin to tote", role: "worker" },
   { route: "pack", label: "Pack", sub: "Tote to carton", role: "worker" },
   { route: "ship", label: "Ship", sub: "Cartons out", role: "worker" },

@@ -9,10 +9,15 @@
 // Exceptions. Claiming work needs the network (the server hands out tasks).
 
 import { ApiError, describe, get } from "../api.js";
-import { deviceUser } from "../session.js";
 import { cacheGet, cachePut } from "../task-cache.js";
 import { taskFlow } from "../task-flow.js";
-import { chooseWarehouse, chosenWarehouse, postNow, showWarehouses } from "./floor.js";
+import {
+  chooseWarehouse,
+  chosenWarehouse,
+  postNow,
+  readyToClaim,
+  showWarehouses,
+} from "./floor.js";
 import {
   applyPick,
   applyShort,
@@ -59,11 +64,6 @@ export default {
       ).length;
     }
 
-    async function myPicksUnsent() {
-      const mine = await ctx.outbox.pendingOf(deviceUser()?.id);
-      return mine.some((r) => r.path.startsWith("/pick-tasks/"));
-    }
-
     async function resume(id) {
       const saved = cacheGet(taskKey(id));
       if (saved) show(saved, navigator.onLine === false);
@@ -85,23 +85,14 @@ export default {
     }
 
     async function claim() {
-      const w = chosenWarehouse(s.warehouses);
-      if (!w) {
-        ctx.feedback.warn("Choose a warehouse", "Tap the warehouse you work in.");
-        return;
-      }
-      if (navigator.onLine === false) {
-        ctx.feedback.error("No network", "Getting work needs the network.");
-        go("start", "error", "Getting work needs the network. Try again where there is signal.");
-        return;
-      }
-      // The server hands back a task this worker still holds: its picks must be in first.
-      if (await myPicksUnsent()) await ctx.outbox.flush();
-      if (await myPicksUnsent()) {
-        ctx.feedback.warn("Still sending", "Your last picks are still being sent.");
-        go("start", "warn", "Your last picks are still being sent. Get work once they are.");
-        return;
-      }
+      const w = await readyToClaim(ctx, flow, "/pick-tasks/", {
+        chooseShown: null, // the start step already says "Choose a warehouse"
+        offline: "Getting work needs the network.",
+        offlineShown: "Getting work needs the network. Try again where there is signal.",
+        sending: "Your last picks are still being sent.",
+        sendingShown: "Your last picks are still being sent. Get work once they are.",
+      });
+      if (!w) return;
       say("info", "Getting work…");
       paint();
       try {

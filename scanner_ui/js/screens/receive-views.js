@@ -51,7 +51,9 @@ export function receiveViews(ctx, flow, act) {
                 {},
                 button(po.number, () => act.openPo(po.id), {
                   kind: "list-item",
-                  sub: `${po.supplier?.name ?? ""} · ${po.state.replace("_", " ")}`,
+                  sub:
+                    `${po.supplier?.name ?? ""} · ${po.state.replace("_", " ")}` +
+                    (po.expected_date ? ` · expected ${po.expected_date}` : ""),
                   attrs: { dataset: { po: String(po.id) } },
                 }),
               ),

@@ -54,7 +54,8 @@ export default {
       const r = await flow.load(
         keys.openPos,
         async () =>
-          (await get("/purchase-orders?state=open,partially_received&limit=100")).purchase_orders,
+          (await get("/purchase-orders?state=sent,open,partially_received&limit=100"))
+            .purchase_orders,
       );
       s.pos = r.value;
       s.posStale = r.stale;
