@@ -323,6 +323,7 @@ def _rows_or_empty(page: Any, table: str, empty: str) -> None:
 def test_every_console_page_passes_axe(demo_server, browser, api, size):
     po = api.open_po([(api.untracked_items(1)[0]["id"], 6)])
     order = _order(api)
+    rma = api.call("GET", "/returns", q="RMA0000001")["returns"][0]  # the demo seeds it
     context = sized_context(browser, size)
     page = context.new_page()
     errors: list[str] = []
@@ -373,6 +374,8 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
         (f"/console/orders/{order['id']}", "order", "#lines-table tbody tr"),
         ("/console/channels", "channels", "#channels-table tbody tr"),
         ("/console/board", "live board", "#live-state[data-state=live]"),
+        ("/console/returns", "returns", "#list-table tbody tr"),
+        (f"/console/returns/{rma['id']}", "return", "#lines-table tbody tr"),
     ]
     for path, where, ready in pages:
         page.goto(demo_server + path)
@@ -389,10 +392,26 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
     page.get_by_role("button", name="Preview").click()  # the preview's figures and table too
     page.locator("#preview").wait_for()
     check("waves")
+    page.goto(demo_server + "/console/counts")
+    _rows_or_empty(page, "tasks-table", "tasks-empty")  # the demo seeds open counts in zone C
+    check("counts")
+    # The purchasing pages: suggestion runs, suppliers, one supplier's chart, replenishment.
+    page.goto(demo_server + "/console/purchasing")
+    _rows_or_empty(page, "runs-table", "runs-empty")
+    check("purchasing")
+    page.goto(demo_server + "/console/suppliers")
+    page.locator("#list-table tbody tr").first.wait_for()
+    check("suppliers")
+    page.goto(f"{demo_server}/console/suppliers/{po['supplier']['id']}")
+    page.locator("#trend-chart svg").wait_for()
+    check("supplier")
+    page.goto(demo_server + "/console/replenishment")
+    _rows_or_empty(page, "faces-table", "faces-empty")
+    check("replenishment")
 
     assert errors == []
     context.close()
-    assert len(axe.audited) == 13
+    assert len(axe.audited) == 20
     assert not (axe.problems or problems), "\n".join(axe.report() + problems)
     assert len({tuple(n) for n in navs.values()}) == 1, navs
     assert len(navs["items"]) >= 8, navs

@@ -69,6 +69,10 @@ def _console_pages(demo_server: str) -> list[str]:
         "/console/putaway",
         "/console/purchase-orders",
         f"/console/purchase-orders/{po['id']}",
+        "/console/purchasing",
+        "/console/suppliers",
+        f"/console/suppliers/{po['supplier']['id']}",
+        "/console/replenishment",
         "/console/labels",
         "/console/orders",
         f"/console/orders/{order['id']}",
@@ -140,6 +144,7 @@ def test_every_scanner_screen_and_the_camera_decoder_run_without_a_violation(dem
     for screen in (
         "receive",
         "putaway",
+        "replenish",
         "pick",
         "pack",
         "ship",

@@ -44,6 +44,10 @@ EXPECTED_PUBLIC = {
     "console_returns.returns",  # returns pages: shells, data and photos from the API
     "console_returns.return_detail",
     "console_counts.page",  # the counts page: a shell, approvals and plans through the API
+    "console_purchasing.page",  # purchase suggestions: a shell, runs and lines from the API
+    "console_suppliers.suppliers",  # supplier pages: shells, terms and performance from the API
+    "console_suppliers.supplier",
+    "console_replenishment.page",  # pick faces and replenishment tasks: a shell, data from the API
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker

@@ -9,9 +9,12 @@ def register_console(app: Flask) -> None:
     from .counts_views import bp as counts_bp
     from .labels_views import bp as labels_bp
     from .outbox_views import bp as outbox_bp
+    from .purchasing_suggest_views import bp as purchasing_bp
     from .purchasing_views import bp as po_bp
     from .putaway_views import bp as putaway_bp
+    from .replenishment_views import bp as replenishment_bp
     from .returns_views import bp as returns_bp
+    from .suppliers_views import bp as suppliers_bp
     from .views import bp
     from .waves_views import bp as waves_bp
 
@@ -25,3 +28,6 @@ def register_console(app: Flask) -> None:
     app.register_blueprint(waves_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(counts_bp)
+    app.register_blueprint(purchasing_bp)
+    app.register_blueprint(suppliers_bp)
+    app.register_blueprint(replenishment_bp)

@@ -131,7 +131,9 @@
   /* The API's error in words: its message, and for a refused form the fields it names. */
   function explain(err) {
     var fields = err && err.details && err.details.fields;
-    if (fields) {
+    // Only the validation shape ({where: {field: [messages]}}); a rule's list of field
+    // names (["review_days"]) is already in its message.
+    if (fields && typeof fields === "object" && !Array.isArray(fields)) {
       var parts = [];
       Object.keys(fields).forEach(function (where) {
         var byField = fields[where];

@@ -12,10 +12,10 @@
   var C = window.ScanfloorConsole;
   var $ = C.$;
   var QUEUES = ["to_receive", "to_put_away", "waves", "to_pick", "to_pack", "to_ship", "exceptions",
-                "to_inspect", "count_approvals"];
+                "to_inspect", "count_approvals", "replenishment", "low_stock"];
   var LATE_MINUTES = { to_receive: 24 * 60, to_put_away: 120, waves: 240, to_pick: 120,
                        to_pack: 60, to_ship: 240, exceptions: 30, to_inspect: 24 * 60,
-                       count_approvals: 240 };
+                       count_approvals: 240, replenishment: 60, low_stock: 24 * 60 };
   var FEED_SIZE = 20;
   var socket = null;
   var warehouseId = null;
@@ -56,6 +56,13 @@
     count_approvals: function (q) {
       return q.detail.needs_manager + " need a manager \u00b7 " + q.detail.open + " open \u00b7 " +
         q.detail.recount + " recount";
+    },
+    replenishment: function (q) {
+      return q.detail.open + " open \u00b7 " + q.detail.claimed + " claimed \u00b7 " +
+        C.formatQty(q.units) + " units to move";
+    },
+    low_stock: function (q) {
+      return q.detail.pick_faces + " pick faces below min \u00b7 " + q.detail.items + " items low";
     }
   };
 

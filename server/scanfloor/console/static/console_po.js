@@ -199,12 +199,15 @@
       showPo(answers[0]);
       showReceipts(answers[1]);
       $("po-detail").hidden = false;
+      // console_po_actions.js shows the PO's terms, its actions by state and its amendments.
+      document.dispatchEvent(new CustomEvent("scanfloor:po-loaded", { detail: answers[0] }));
     }).catch(showError);
   }
 
   function startDetail() {
     var article = $("po-detail");
     var id = article.getAttribute("data-po-id");
+    window.ScanfloorPo = { reload: function () { return loadPo(id); } };
     ["open", "close"].forEach(function (step) {
       $("po-" + step).addEventListener("click", function () {
         clearError();
