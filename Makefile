@@ -59,6 +59,8 @@ demo: $(STAMP)
 	echo "  scanner: Pick, Pack, Ship on the home menu (worker1: BADGE-0004, PIN 4567)" && \
 	echo "  returns, counts (approve)        http://$(HOST):$(PORT)/console/returns  /console/counts" && \
 	echo "  scanner: Returns (RMA0000001), Inspect, Count on the home menu" && \
+	echo "  buying, suppliers, pick faces    http://$(HOST):$(PORT)/console/purchasing  /console/suppliers  /console/replenishment" && \
+	echo "  scanner: Replenish on the home menu (one task waiting)" && \
 	echo "  API description (OpenAPI)        http://$(HOST):$(PORT)/api/v1/openapi.json" && \
 	echo "  health                           http://$(HOST):$(PORT)/healthz" && \
 	echo "  Ctrl+C stops it; the data stays in var/demo.db (delete it to start over)" && \

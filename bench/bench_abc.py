@@ -7,11 +7,7 @@ movements over the last DAYS days through every flow a warehouse has: receipts f
 vendor (with a unit cost: the value basis reads the latest one), putaway, transfers,
 picks, packing, shipments to CUSTOMER, customer returns, count and adjustment corrections,
 scrap. Items are drawn Zipf-like, so a few sell a lot and most little, as in a real
-catalog. The movements go in with raw SQL through the driver (executemany on SQLite, COPY
-on PostgreSQL) in postings of 1,000: the ledger writer would spend minutes on a million
-rows and what is timed here is the read, not the writes. The rows carry no chain hash (the
-bench never verifies). PostgreSQL is ANALYZEd after the load, as its autovacuum would do
-on a live database; SQLite is not (the app never runs ANALYZE there).
+catalog. The movements go in through the bare driver (ledger_load.py: why, and how).
 
 What is timed: `counting.plans_service.classify_warehouse` as the API calls it (the metric
 in one SQL aggregate over the window, the ranking, the item_classes rows written), for the
@@ -37,15 +33,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import backend, close_app, emit, migrated_app, note, pg_scratch, sql_meter
+from ledger_load import PER_POSTING, STAMP, bulk_items, load_movements
 
 N = int(os.environ.get("BENCH_ABC_MOVEMENTS", "1000000"))
 RUNS = int(os.environ.get("BENCH_ABC_RUNS", "3"))
 ITEMS = 5000
 BINS = 200  # per warehouse
 DAYS = 180  # history; the classification window (90 days by default) covers half of it
-PER_POSTING = 1000
 CHUNK = 50_000
-STAMP = "%Y-%m-%d %H:%M:%S.%f"
 GOAL_SECONDS = 2.0
 MAIN, OTHER = "AWH", "AWX"
 # (movement type, share, from kind, to kind): the kinds are resolved per warehouse below.
@@ -61,18 +56,6 @@ FLOWS = (
     ("count", 0.03, "bin", "INV-ADJ"),
     ("adjustment", 0.03, "bin", "INV-ADJ"),
     ("scrap", 0.03, "returns", "SCRAP"),
-)
-COLUMNS = (
-    "posting_id",
-    "item_id",
-    "quantity",
-    "from_location_id",
-    "to_location_id",
-    "movement_type",
-    "reason_code",
-    "unit_cost",
-    "occurred_at",
-    "recorded_at",
 )
 
 
@@ -122,38 +105,6 @@ def _locations(code: str) -> dict[str, list[int]]:
     return kinds
 
 
-def _items() -> list[int]:
-    from scanfloor.catalog.models import Item
-    from scanfloor.database import write_transaction
-    from scanfloor.extensions import db
-
-    _I = Item.__table__
-    with write_transaction():
-        conn = db.session.connection()
-        conn.execute(
-            _I.insert(),
-            [
-                {
-                    "sku": f"ABC-{i:05d}",
-                    "sku_key": f"abc-{i:05d}",
-                    "name": f"ABC item {i}",
-                    "base_unit": "each",
-                    "tracking": "none",
-                    "expiry_tracked": False,
-                    "attributes": {},
-                    "active": True,
-                }
-                for i in range(ITEMS)
-            ],
-        )
-        return [
-            int(i)
-            for i in conn.scalars(
-                _I.select().with_only_columns(_I.c.id).where(_I.c.sku.like("ABC-%"))
-            )
-        ]
-
-
 def _rows(
     rng: random.Random, items: list[int], where: list[dict[str, list[int]]], now: datetime
 ) -> Iterator[list[tuple[Any, ...]]]:
@@ -198,51 +149,6 @@ def _rows(
         yield chunk
 
 
-def _load(
-    chunks: Iterator[list[tuple[Any, ...]]], now: datetime, customer: int
-) -> tuple[float, int]:
-    """Postings and movements through the bare driver, in one transaction; seconds taken
-    (making the rows included) and how many movements went to CUSTOMER."""
-    from scanfloor.extensions import db
-
-    postings = -(-N // PER_POSTING)
-    shipped = 0
-    raw = db.engine.raw_connection()
-    t0 = time.perf_counter()
-    try:
-        cur = raw.cursor()
-        if backend(str(db.engine.url)) == "sqlite":
-            cur.execute("BEGIN IMMEDIATE")
-            cur.executemany(
-                "INSERT INTO postings (id, movement_type, recorded_at) VALUES (?, 'receipt', ?)",
-                [(p, now.strftime(STAMP)) for p in range(1, postings + 1)],
-            )
-            insert = f"INSERT INTO movements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * 10)})"
-            for chunk in chunks:
-                shipped += sum(1 for r in chunk if r[4] == customer)
-                cur.executemany(insert, chunk)
-            cur.execute("COMMIT")
-        else:
-            cur.execute(
-                "INSERT INTO postings (id, movement_type, recorded_at) "
-                "SELECT g, 'receipt', %s FROM generate_series(1, %s) g",
-                (now.replace(tzinfo=None), postings),
-            )
-            with cur.copy(f"COPY movements ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for chunk in chunks:
-                    shipped += sum(1 for r in chunk if r[4] == customer)
-                    for row in chunk:
-                        copy.write_row(row)
-            cur.execute("SELECT setval(pg_get_serial_sequence('postings', 'id'), %s)", (postings,))
-            raw.commit()
-            cur.execute("ANALYZE")
-            raw.commit()
-        cur.close()
-    finally:
-        raw.close()
-    return time.perf_counter() - t0, shipped
-
-
 def _run(url: str) -> None:
     from scanfloor.auth.service import create_user
     from scanfloor.catalog.models import Location
@@ -253,7 +159,7 @@ def _run(url: str) -> None:
     database = backend(url)
     app = migrated_app(url)
     with app.app_context():
-        items = _items()
+        items = bulk_items("ABC", ITEMS)
         main, other = _locations(MAIN), _locations(OTHER)
         virtual = {
             code: [int(i)]
@@ -265,7 +171,7 @@ def _run(url: str) -> None:
         now = utcnow()
         db.session.remove()  # no read snapshot held across the load
         chunks = _rows(random.Random(17), items, [main, other, virtual], now)
-        load_s, shipped = _load(chunks, now, virtual["CUSTOMER"][0])
+        load_s, shipped = load_movements(chunks, N, now, virtual["CUSTOMER"][0])
         note(f"abc {database}: {N} movements made and loaded in {load_s:.1f} s")
         wh = main["warehouse"][0]
         results: dict[str, Any] = {}

@@ -30,6 +30,7 @@ from ..purchasing.demo import seed_demo_purchase_orders
 from .catalog_plan import ItemSpec, plan_catalog
 from .layout import WAREHOUSE, LocationSpec, plan_layout
 from .outbound import outbound_summary, seed_outbound
+from .purchasing_demo import purchasing_summary, seed_purchasing_demo
 from .returns_counts import returns_counts_summary, seed_returns_counts
 from .stock_plan import ReceiptLine, plan_stock
 
@@ -78,6 +79,7 @@ def seed_demo() -> str:
         purchase_orders = seed_demo_purchase_orders()
         seed_outbound(locations, catalog, stock, layout)
         seed_returns_counts(locations)
+        seed_purchasing_demo(locations)
     elapsed = time.perf_counter() - started
     done = f"Demo data seeded in {elapsed:.1f} s."
     if purchase_orders:
@@ -311,6 +313,7 @@ def _summary(headline: str, skipped_users: tuple[str, ...]) -> str:
         f"Stock: {moves} receipt lines in {postings} postings, {int(on_hand):,} units on hand",
         *outbound_summary(),
         *returns_counts_summary(),
+        *purchasing_summary(),
         "",
         "Logins (console at /):",
         f"  {'username':<10}{'password':<10}{'role':<12}{'badge':<12}PIN",
