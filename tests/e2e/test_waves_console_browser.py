@@ -29,7 +29,7 @@ def _orders_of_a_new_channel(api: DemoApi, count: int, lines: int = 1) -> str:
     """A channel of this test's own, with `count` one-line orders for SKUs the demo stocks
     (those of some seeded web orders): other tests' orders stay out of its wave."""
     skus: list[str] = []
-    for seeded in api.call("GET", "/orders", channel="WEB", limit=3)["orders"]:
+    for seeded in api.call("GET", "/orders", channel="WEB", status="allocated", limit=3)["orders"]:
         skus += [line["sku"] for line in api.call("GET", f"/orders/{seeded['id']}")["lines"]]
     skus = list(dict.fromkeys(skus))
     channel = f"WV-{uuid.uuid4().hex[:5].upper()}"
