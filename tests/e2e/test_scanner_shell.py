@@ -23,8 +23,13 @@ def test_scanner_installs_and_opens_with_no_network(demo_server, browser):
     assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
     scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
     assert scope == demo_server + "/scanner/"
-    # The worker claims the page once its versioned shell is cached.
-    page.wait_for_function("!!navigator.serviceWorker.controller")
+    # The worker claims the page once its versioned shell is cached. Waited for with a
+    # promise, not wait_for_function: its polling evaluates a string in the page, which the
+    # scanner's CSP (no 'unsafe-eval') refuses whenever the first check finds no controller.
+    assert page.evaluate(
+        """() => navigator.serviceWorker.controller ? true : new Promise(resolve =>
+             navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true)))"""
+    )
 
     context.set_offline(True)
     page.reload()
