@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .extensions import db, migrate, socketio
     from .picking import init_app as init_picking
     from .purchasing import po_outbox  # noqa: F401  (registers the `supplier` consumer)
+    from .purchasing.demand_projection import register as init_demand_projection
     from .replenishment import init_app as init_replenishment
     from .scanner import register_scanner
     from .security_headers import register_security_headers
@@ -51,6 +52,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     init_counting(app)
     # A posting that takes a pick face below its min raises its replenishment task.
     init_replenishment(app)
+    # Daily demand per item and warehouse (and channel), kept with every posting: what a
+    # purchase suggestion run reads instead of the movements (purchasing/demand_projection).
+    init_demand_projection(app)
 
     api = ScanfloorApi(
         app,

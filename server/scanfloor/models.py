@@ -10,6 +10,7 @@ from .ledger.models import Balance, Movement, Posting
 from .outbox.models import OutboxAttempt, OutboxMessage
 from .packing.models import Carton, CartonType
 from .picking.models import FloorException, PickLine, PickTask, Wave, WaveOrder
+from .purchasing.demand_models import ChannelDailyDemand, DailyDemand
 from .purchasing.models import PoAmendment, PurchaseOrder, PurchaseOrderLine, Supplier
 from .purchasing.suggestion_models import SuggestionLine, SuggestionRun
 from .purchasing.terms_models import ReorderPolicy, SupplierItem
@@ -25,11 +26,13 @@ __all__ = [
     "Carrier",
     "Carton",
     "CartonType",
+    "ChannelDailyDemand",
     "CommandRecord",
     "Container",
     "CountLine",
     "CountPolicy",
     "CountTask",
+    "DailyDemand",
     "FloorException",
     "Item",
     "ItemClass",

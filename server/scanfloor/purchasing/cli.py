@@ -1,4 +1,6 @@
 """`scanfloor purchasing suggest [--warehouse CODE] [--scheduled]`: a suggestion run.
+`scanfloor purchasing rebuild-demand [--check]`: the daily demand projection rebuilt from
+the ledger (demand_rebuild.py), or with --check only compared with it.
 
 By hand, a run over every warehouse with reorder policies (or one). From cron, with
 --scheduled, every few minutes:
@@ -79,3 +81,38 @@ def suggest(ref: str | None, scheduled: bool, at: str | None) -> None:
         click.echo(f"slot {slot:%Y-%m-%d %H:%M} UTC already ran: run {run.id}")
         return
     click.echo(_summary(run))
+
+
+@purchasing.command("rebuild-demand")
+@click.option("--check", is_flag=True, help="Compare with the ledger only; change nothing.")
+@with_appcontext
+def rebuild_demand(check: bool) -> None:
+    """Rebuild the daily demand projection from the ledger (or, with --check, compare)."""
+    from ..database import write_transaction
+    from ..extensions import db
+    from .demand_rebuild import rebuild, snapshot
+
+    class _Discard(Exception):
+        pass
+
+    try:
+        with write_transaction():
+            conn = db.session.connection()
+            kept = snapshot(conn)
+            counts = rebuild(conn)
+            differ = {
+                table: len(rows ^ fresh)
+                for (table, rows), fresh in zip(kept.items(), snapshot(conn).values(), strict=True)
+            }
+            if check:
+                raise _Discard  # roll the rebuild back: --check changes nothing
+    except _Discard:
+        pass
+    rows = ", ".join(f"{t} {n} rows" for t, n in counts.items())
+    diff = ", ".join(f"{t} {n}" for t, n in differ.items())
+    if check:
+        click.echo(f"checked against the ledger: {rows}; rows that differ: {diff}")
+        if any(differ.values()):
+            raise SystemExit(1)
+        return
+    click.echo(f"rebuilt from the ledger: {rows}; rows that differed: {diff}")

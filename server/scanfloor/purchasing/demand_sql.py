@@ -21,8 +21,10 @@ days included:
   every day from that one until now (movements into the warehouse's sellable locations
   minus movements out of them, a bin-to-bin move nets 0). Derived backwards, so one
   aggregate over the window gives every day's figure.
-The ledger figures come from ONE scan of the window's movements touching the warehouse,
-summed per (item, day); backorders from one aggregate over order events.
+The ledger figures come from the daily demand projection (demand_models.py: kept by a ledger
+subscriber in every posting's transaction, so never behind the ledger), one row per (item,
+day) with a movement, read in one range scan from the window's first day on; backorders
+from one aggregate over order events.
 
 Fallback: an item with no `ship` movement in the window (a site not shipping through
 Scanfloor yet) takes its demand from the order lines allocation took in instead: per line,
@@ -44,25 +46,23 @@ from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import (
-    and_,
+    Date,
     bindparam,
-    case,
     func,
-    or_,
     select,
 )
 from sqlalchemy.engine import Connection
 
-from ..allocation.bulk_sql import PerDialect
 from ..catalog.models import Location
-from ..ledger.models import Balance, Movement
-from .demand_order_sql import BACKORDERS, ORDER_LINES, day_of, total
+from ..ledger.models import Balance
+from .demand_models import DailyDemand
+from .demand_order_sql import BACKORDERS, ORDER_LINES
 from .forecast_rules import DemandDay
 
 SHIPMENTS, ALLOCATED_LINES, NONE = "shipments", "allocated_lines", "none"
 _BATCH = 10_000
 
-_M = Movement.__table__
+_DD = DailyDemand.__table__
 _L = Location.__table__
 _B = Balance.__table__
 
@@ -110,62 +110,11 @@ def _start(day: date) -> datetime:
 # --- statements --------------------------------------------------------------------------
 
 
-def _warehouse_locations() -> Any:
-    return select(_L.c.id).where(_L.c.warehouse_id == bindparam("wh"), _L.c.is_virtual.is_(False))
-
-
-def _counted(
-    kind: Any, frm: Any, to: Any, customer: Any, in_wh: Any, sellable: Any, dialect: str
-) -> Any:
-    """The rows that can change a figure: a shipment or its reversal, or a movement across
-    the edge of the sellable stock (into it or out of it). Moves within it (bin to bin),
-    beside it (packing, receipts at the dock) or in other warehouses never do, and are not
-    read, so the aggregate sorts only what it sums."""
-    # On SQLite `+ 0` keeps the location indexes out of the filter: with them it plans a
-    # multi-index OR that fetches most of the window row by row through two indexes (2-3x
-    # slower than reading the table once). PostgreSQL weighs that itself.
-    f, t = (frm + 0, to + 0) if dialect == "sqlite" else (frm, to)
-    return or_(
-        and_(kind == "ship", to == customer, f.in_(in_wh)),
-        and_(kind == "reversal", frm == customer, t.in_(in_wh)),
-        f.in_(sellable) != t.in_(sellable),
-    )
-
-
-def _ledger(dialect: str) -> Any:
-    in_wh = _warehouse_locations()
-    sellable = _warehouse_locations().where(_L.c.sellable.is_(True))
-    frm, to, qty, kind = (
-        _M.c.from_location_id,
-        _M.c.to_location_id,
-        _M.c.quantity,
-        _M.c.movement_type,
-    )
-    customer: Any = bindparam("customer")
-    ship = and_(kind == "ship", to == customer, frm.in_(in_wh))
-    shipped = case(
-        (ship, qty),
-        (and_(kind == "reversal", frm == customer, to.in_(in_wh)), -qty),
-        else_=0,
-    )
-    returned = case((and_(kind == "return", to.in_(sellable), ~frm.in_(sellable)), qty), else_=0)
-    net = case((to.in_(sellable), qty), else_=0) - case((frm.in_(sellable), qty), else_=0)
-    day = day_of(_M.c.occurred_at, dialect)
-    return (
-        select(
-            _M.c.item_id,
-            day.label("day"),
-            total(shipped).label("shipped"),
-            total(case((ship, 1), else_=0)).label("ships"),
-            total(returned).label("returned"),
-            total(net).label("net"),
-        )
-        .where(
-            _M.c.occurred_at >= bindparam("since"),
-            _counted(kind, frm, to, customer, in_wh, sellable, dialect),
-        )
-        .group_by(_M.c.item_id, day)
-    )
+def _ledger() -> Any:
+    # The projection's primary key leads with (warehouse, day): one range scan, no sort.
+    return select(
+        _DD.c.item_id, _DD.c.day, _DD.c.shipped, _DD.c.ships, _DD.c.returned, _DD.c.net
+    ).where(_DD.c.warehouse_id == bindparam("wh"), _DD.c.day >= bindparam("first", type_=Date))
 
 
 def _sellable_now() -> Any:
@@ -181,9 +130,8 @@ def _sellable_now() -> Any:
     )
 
 
-_LEDGER = PerDialect(_ledger)
+_LEDGER = _ledger()
 _SELLABLE_NOW = _sellable_now()
-_CUSTOMER = select(_L.c.id).where(_L.c.code == "CUSTOMER", _L.c.is_virtual.is_(True))
 
 
 # --- assembly ----------------------------------------------------------------------------
@@ -277,9 +225,8 @@ def _read_ledger(
     # batches (a SQLAlchemy Row per row costs more than the arithmetic done on it; these
     # columns need no result processing: ints, and a day as text or a date), local dicts,
     # no attribute lookups or helper calls per row.
-    customer = conn.execute(_CUSTOMER).scalar()
     out = _Ledger()
-    result = conn.execute(_LEDGER(conn), {**base, "customer": customer})
+    result = conn.execute(_LEDGER, {"wh": base["wh"], "first": keys.first})
     cursor = result.cursor
     while rows := cursor.fetchmany(_BATCH):
         _add_rows(rows, want, keys, n, out)
