@@ -88,11 +88,12 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/purchase-orders/{po_id}/amendments"): "list_purchase_order_amendments",
     ("GET", "/api/v1/purchase-orders/{po_id}/document.pdf"): "get_purchase_order_pdf",
     ("GET", "/api/v1/purchase-orders/{po_id}/document.csv"): "get_purchase_order_csv",
-    # purchase suggestions and inventory positions
+    # purchase suggestions, inventory positions and demand
     ("GET", "/api/v1/purchasing/suggestion-runs"): "list_suggestion_runs",
     ("POST", "/api/v1/purchasing/suggestion-runs"): "run_suggestions",
     ("GET", "/api/v1/purchasing/suggestion-runs/{run_id}"): "get_suggestion_run",
     ("GET", "/api/v1/purchasing/positions"): "list_inventory_positions",
+    ("GET", "/api/v1/purchasing/demand"): "get_item_demand",
     # supplier performance and seasonal pre-buy
     ("GET", "/api/v1/purchasing/supplier-performance"): "list_supplier_performance",
     ("GET", "/api/v1/suppliers/{supplier_id}/performance"): "get_supplier_performance",

@@ -1,5 +1,5 @@
-"""Purchase suggestions: runs (what to buy, explained, drafted as POs per supplier) and the
-inventory positions they start from."""
+"""Purchase suggestions: runs (what to buy, explained, drafted as POs per supplier), the
+inventory positions they start from and an item's demand (in total and per sales channel)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..catalog.results import Page
 from ..picking.errors import WarehouseNotAllowed
 from ..picking.queries import require_rights, warehouse
 from ..picking.views import Ref
+from ..purchasing.demand_service import ItemDemandView, item_demand
 from ..purchasing.suggest_service import run_suggestions
 from ..purchasing.suggest_views import (
     ItemPositionView,
@@ -25,6 +26,7 @@ from ..purchasing.suggest_views import (
 )
 from ..purchasing.terms_service import item_by_ref
 from ..purchasing.terms_views import WarehouseRef
+from .demand_schemas import DemandArgsSchema, ItemDemandSchema
 from .idempotency import idempotent
 from .suggestion_schemas import (
     PositionArgs,
@@ -112,3 +114,14 @@ class Positions(MethodView):
         return list_positions(
             wh, item_id=item_id, limit=args.get("limit"), cursor=args.get("cursor")
         )
+
+
+@blp.route("/purchasing/demand")
+class ItemDemand(MethodView):
+    @blp.arguments(DemandArgsSchema, location="query")
+    @blp.response(200, ItemDemandSchema)
+    @requires("supervisor")
+    def get(self, args: dict[str, Any]) -> ItemDemandView:
+        """An item's daily demand in a warehouse and its forecast, in total and per channel."""
+        wh = _warehouse(args["warehouse"])
+        return item_demand(args["item"], wh.id, args["days"])

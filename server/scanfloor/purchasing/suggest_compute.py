@@ -22,8 +22,14 @@ Per policy (item, warehouse):
 - outcome: `ordered` (quantity > 0, a supplier), `no_need` (the policy says not yet),
   `no_supplier`, `no_demand`. A rule that refuses its inputs (an EOQ with a unit cost of 0)
   orders nothing, and its last step says why.
-- steps: the inputs (demand, deviation, lead time, in transit) then the rule's own steps,
-  each {label, working, value} with the value as text.
+- demand by channel (the policies that plan with demand): the net units (shipped -
+  returned) each sales channel took over the window with its share (demand_channel_sql), and
+  the item's net units no channel was told for (a ship posted without a carton): the
+  DemandHistory's sum(shipped) - sum(returned) less the channels', shown when above 0 and the
+  history is of shipments (allocated order lines are not units told to anyone). The value is
+  the units told to a channel. It explains; the forecast stays the item's whole demand.
+- steps: the inputs (demand, deviation, demand by channel, lead time, in transit) then the
+  rule's own steps, each {label, working, value} with the value as text.
 Draft POs: ordered lines by (supplier, warehouse, currency of the terms: the supplier's, one
 currency per PO), numbered by supplier code then warehouse id; lines by item id; each line
 expected at as_of + its lead time (whole days, rounded up), the PO at the latest of them.
@@ -34,11 +40,12 @@ from __future__ import annotations
 import decimal
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from .demand_sql import NONE, DemandHistory
+from .demand_channel_sql import ChannelUnits
+from .demand_sql import NONE, SHIPMENTS, DemandHistory
 from .forecast_rules import DemandEstimate, estimate_columns, estimate_demand
 from .leadtime_sql import LeadTimeSamples, PlannedLeadTime
 from .position_sql import PositionRow
@@ -129,6 +136,8 @@ class RunInputs:
     lead_times: LeadTimeSamples
     transit_warehouse: tuple[int, str] | None  # where in-transit units count (lowest id)
     last_ordered: Mapping[tuple[int, int], date]  # (item, warehouse) -> last PO line's date
+    # warehouse -> item -> its channels' units over the window (demand_channel_sql)
+    channel_units: Mapping[int, Mapping[int, Sequence[ChannelUnits]]] = field(default_factory=dict)
 
 
 def _text(value: int | Decimal) -> str:
@@ -174,6 +183,23 @@ def _demand(
         Step("demand per day", working, est.mean_per_day),
         Step("demand deviation", "sample sd of daily demand on in-stock days", est.sd_per_day),
     ]
+
+
+def _by_channel(
+    history: DemandHistory | None, channels: Sequence[ChannelUnits], n_days: int
+) -> Step:
+    """The net units per sales channel and what no channel was told for (module docstring)."""
+    label = "demand by channel"
+    if not channels:
+        return Step(label, "no shipment told to a channel yet", 0)
+    told = sum(c.net for c in channels)
+    parts = ", ".join(f"{c.code} {c.net} ({decimal_text(c.share.scaleb(2))} %)" for c in channels)
+    working = f"{parts} net units in the last {n_days} days"
+    if history is not None and history.source == SHIPMENTS:
+        untold = sum(history.shipped) - sum(history.returned) - told
+        if untold > 0:
+            working += f"; {untold} more not told to a channel"
+    return Step(label, working, told)
 
 
 def _round_lead(value: Decimal) -> Decimal:
@@ -262,6 +288,9 @@ def compute_line(p: PolicyRow, inputs: RunInputs) -> ComputedLine:
     history = inputs.demand.get(p.warehouse_id, {}).get(p.item_id)
     terms = inputs.terms.get(p.item_id)
     demand, demand_steps = _demand(p.policy, history, inputs.history_days)
+    if p.policy in USES_DEMAND:
+        channels = inputs.channel_units.get(p.warehouse_id, {}).get(p.item_id, ())
+        demand_steps.append(_by_channel(history, channels, inputs.history_days))
     lead, lead_steps = _lead(terms, inputs.lead_times, p.item_id)
     steps = [*demand_steps, *lead_steps, _transit(position, inputs.transit_warehouse)]
     waiting = _review_not_due(p, inputs)

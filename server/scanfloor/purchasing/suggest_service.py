@@ -9,7 +9,8 @@ In order, inside the transaction:
    set; in this run's warehouse, or all for a run over all) are cancelled, "superseded by
    suggestion run N", so a re-run replaces its proposals instead of adding to them;
 3. reads: policies (reorder_policy_service.policies_for), positions (position_sql, one
-   statement), demand history per warehouse (demand_sql), preferred terms
+   statement), demand history per warehouse (demand_sql) and its units per sales channel
+   (demand_channel_sql, one statement per warehouse), preferred terms
    (terms_service.preferred_terms), lead-time samples (leadtime_sql), and each item's last
    PO line date (periodic review's review day);
 4. the lines (suggest_compute), the draft POs (SUG-<run>-<n>, state draft, the warehouse,
@@ -36,7 +37,8 @@ from ..database import is_sqlite, write_transaction
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..timeutil import as_utc, utcnow
-from .demand_sql import DemandHistory, daily_demand
+from .demand_channel_sql import ChannelUnits, channel_totals
+from .demand_sql import DemandHistory, daily_demand, window
 from .leadtime_sql import lead_time_history
 from .models import PurchaseOrder, PurchaseOrderLine
 from .position_sql import inventory_positions
@@ -189,6 +191,10 @@ def _inputs(conn: Connection, warehouse_id: int | None, as_of: date, days: int) 
     demand: dict[int, dict[int, DemandHistory]] = {
         wh: daily_demand(conn, wh, as_of, days, items) for wh, items in needs_demand.items()
     }
+    first, _last = window(as_of, days)
+    channel_units: dict[int, dict[int, list[ChannelUnits]]] = {
+        wh: channel_totals(conn, wh, first, days, items) for wh, items in needs_demand.items()
+    }
     warehouses = _warehouses(conn)
     return RunInputs(
         as_of=as_of,
@@ -200,6 +206,7 @@ def _inputs(conn: Connection, warehouse_id: int | None, as_of: date, days: int) 
         lead_times=lead_time_history(as_of, days),
         transit_warehouse=warehouses[0] if warehouses else None,
         last_ordered=_last_ordered(conn, warehouse_id),
+        channel_units=channel_units,
     )
 
 
