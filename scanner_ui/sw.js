@@ -8,7 +8,7 @@
  *
  * Bump VERSION whenever a file below changes (tests check the list matches scanner_ui/).
  */
-const VERSION = "scanfloor-scanner-v10";
+const VERSION = "scanfloor-scanner-v11";
 const SHELL = "/scanner/";
 const PRECACHE = [
   SHELL,

@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .api.body_limits import refuse_bodies_past_limits
     from .api.errors import ScanfloorApi, register_error_handlers
     from .api.fields import BigIdConverter, IdConverter
+    from .api.nul_chars import refuse_nul_characters
     from .api.routes import register_blueprints
     from .auth.guard import check_route_before_view
     from .console import register_console
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     # After the reset above: sign-in and role checks run before a view parses its body or
     # looks anything up, so an anonymous caller gets 401, never 422 or 404.
     app.before_request(check_route_before_view)
+    app.before_request(refuse_nul_characters)  # after it: 401 comes before 422 (api/nul_chars.py)
 
     register_blueprints(api)
     register_console(app)

@@ -168,6 +168,13 @@ class ReceiveLocationRefused(ValidationFailed):
     code = "wrong_location"
 
 
+class ReceiveWrongWarehouse(Conflict):
+    """A dock (or an LPN on one) in another warehouse than the purchase order is for; the
+    code is shipping's for the same mistake (a carton of another warehouse)."""
+
+    code = "wrong_warehouse"
+
+
 class InvalidState(Conflict):
     """A document that cannot take this step in its current state."""
 

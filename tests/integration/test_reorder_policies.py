@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from scanfloor.catalog.models import Item
+from scanfloor.access.models import UserWarehouse
+from scanfloor.auth.models import User
+from scanfloor.catalog.models import Item, Location
 from scanfloor.extensions import db
 from scanfloor.purchasing.reorder_policy_service import policies_for
 from scanfloor.purchasing.terms_models import ReorderPolicy, SupplierItem
@@ -24,12 +26,22 @@ def _policies() -> list[tuple[Any, ...]]:
     return [tuple(r) for r in db.session.execute(select(table).order_by(table.c.id))]
 
 
+def _warehouse(code: str) -> Location:
+    """A warehouse the supervisor and the worker (conftest's users) are assigned to: policies
+    are read and written within one's warehouse rights (test_reorder_policy_rights.py)."""
+    wh = make_warehouse(code)
+    staff = db.session.scalars(select(User).where(User.username.in_(("supervisor", "worker"))))
+    db.session.add_all(UserWarehouse(user_id=u.id, warehouse_id=wh.id) for u in staff)
+    db.session.commit()
+    return wh
+
+
 def _put(client: Any, auth: Any, role: str = "supervisor", **body: Any) -> Any:
     return client.put(URL, headers=auth(role), json=body)
 
 
 def test_a_policy_is_set_per_item_and_warehouse_and_a_second_put_replaces_it(client, auth, users):
-    wh = make_warehouse("WH1")
+    wh = _warehouse("WH1")
     item = make_item("SKU-A", name="Widget")
     r = _put(client, auth, sku="sku-a", warehouse="wh1", policy="min_max", min_qty=10, max_qty=50)
     assert r.status_code == 200, r.get_json()
@@ -76,7 +88,7 @@ def test_a_policy_is_set_per_item_and_warehouse_and_a_second_put_replaces_it(cli
 
 
 def test_each_policy_takes_what_its_rule_needs(client, auth):
-    make_warehouse("WH1")
+    _warehouse("WH1")
     for sku, body in [
         ("SKU-P", {"policy": "periodic_review", "service_level": "0.9", "review_days": 7}),
         ("SKU-R", {"policy": "reorder_point", "service_level": "0.975", "order_qty": 120}),
@@ -91,7 +103,7 @@ def test_each_policy_takes_what_its_rule_needs(client, auth):
 
 
 def test_bad_policies_are_refused_and_change_nothing(client, auth):
-    wh = make_warehouse("WH1")
+    wh = _warehouse("WH1")
     make_bin_in(wh, "WH1-A-01")
     make_item("SKU-A")
     ok = _put(client, auth, sku="SKU-A", warehouse="WH1", policy="min_max", min_qty=1, max_qty=9)
@@ -136,8 +148,8 @@ def test_bad_policies_are_refused_and_change_nothing(client, auth):
 
 
 def test_policies_are_listed_by_warehouse_item_policy_and_active(client, auth):
-    make_warehouse("WH1")
-    make_warehouse("WH2")
+    _warehouse("WH1")
+    _warehouse("WH2")
     make_item("SKU-A")
     make_item("SKU-B")
     ids = {}
@@ -173,8 +185,8 @@ def test_policies_are_listed_by_warehouse_item_policy_and_active(client, auth):
 def test_a_suppliers_filter_lists_the_policies_of_the_items_it_supplies_in_one_read(
     app, client, auth
 ):
-    make_warehouse("WH1")
-    make_warehouse("WH2")
+    _warehouse("WH1")
+    _warehouse("WH2")
     items = {sku: make_item(sku) for sku in ("SKU-A", "SKU-B", "SKU-C", "SKU-D")}
     near, far = make_supplier("NEAR"), make_supplier("FAR")
     for supplier, sku, active in [
@@ -231,7 +243,7 @@ def test_a_suppliers_filter_lists_the_policies_of_the_items_it_supplies_in_one_r
 
 
 def test_a_deactivated_policy_drops_out_of_the_suggestion_read_and_a_put_revives_it(client, auth):
-    wh1, wh2 = make_warehouse("WH1"), make_warehouse("WH2")
+    wh1, wh2 = _warehouse("WH1"), _warehouse("WH2")
     a, b = make_item("SKU-A"), make_item("SKU-B")
     retired = make_item("SKU-OLD")
     first = _put(
@@ -274,7 +286,7 @@ def test_a_deactivated_policy_drops_out_of_the_suggestion_read_and_a_put_revives
 
 
 def test_workers_read_policies_and_supervisors_set_them(client, auth):
-    make_warehouse("WH1")
+    _warehouse("WH1")
     make_item("SKU-A")
     body = {"sku": "SKU-A", "warehouse": "WH1", "policy": "buy_to_order"}
     r = client.put(URL, headers=auth("worker"), json=body)
@@ -289,7 +301,7 @@ def test_workers_read_policies_and_supervisors_set_them(client, auth):
 
 
 def test_a_replayed_put_returns_the_first_answer_and_changes_nothing(client, auth):
-    make_warehouse("WH1")
+    _warehouse("WH1")
     make_item("SKU-A")
     headers = {**auth("supervisor"), "Idempotency-Key": "rp-put-1"}
     body = {"sku": "SKU-A", "warehouse": "WH1", "policy": "min_max", "min_qty": 2, "max_qty": 8}

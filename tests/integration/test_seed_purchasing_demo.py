@@ -15,6 +15,7 @@ from scanfloor.catalog.models import Item, Location
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Balance, Movement
 from scanfloor.purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
+from scanfloor.purchasing.suppliers_service import supplier_view
 from scanfloor.purchasing.terms_models import ReorderPolicy, SupplierItem
 from scanfloor.receiving.models import Receipt, ReceiptLine
 from scanfloor.replenishment.models import PickFace, ReplenishmentTask
@@ -51,6 +52,18 @@ def test_demo_suppliers_say_where_a_po_goes_and_the_importer_its_legs(seeded):
     assert imp.lead_time_days == imp.production_days + imp.transit_days + imp.customs_days
     assert not sups["ACME"].imports and sups["ACME"].lead_time_days < imp.lead_time_days
     assert "BRIGHTLINE (e-mail only" in seeded
+
+
+def test_demo_suppliers_with_a_po_endpoint_sign_their_po_messages(seeded):
+    sups = _suppliers()
+    keys = {code: s.po_endpoint_secret for code, s in sups.items()}
+    assert keys["BRIGHTLINE"] is None  # e-mail only: nothing is posted, nothing to sign
+    signed = [keys[c] for c in CODES if sups[c].po_endpoint]
+    assert len(signed) == 2 and len(set(signed)) == 2  # ACME, HAIXIN: one key each
+    assert all(k and len(k) >= 32 for k in signed)
+    assert "ACME (e-mail + signed PO endpoint" in seeded
+    assert not any(k and k in seeded for k in signed)  # the summary never prints a key
+    assert supplier_view(sups["ACME"]).has_po_endpoint_secret  # as the API shows it
 
 
 def test_every_demo_item_bought_has_one_preferred_supplier_and_terms_in_cases(seeded):

@@ -249,7 +249,8 @@ export default {
               s.step = "approve-badge";
             } else if (code === "lot_required") s.step = "lot";
             else if (code === "expiry_required") s.step = "expiry";
-            else if (code === "wrong_location") s.step = "dock";
+            // A dock of another warehouse than the PO's: scan one of the PO's docks.
+            else if (code === "wrong_location" || code === "wrong_warehouse") s.step = "dock";
             else if (code === "po_not_receivable") {
               cacheUpdate(keys.openPos, (list) => list.filter((p) => p.id !== po().id));
               s.step = "po";

@@ -79,7 +79,8 @@ def _view(r: Row[Any]) -> ReorderPolicyView:
     )
 
 
-def _read(policy_id: int) -> ReorderPolicyView:
+def reorder_policy(policy_id: int) -> ReorderPolicyView:
+    """One policy, active or not (404 for none)."""
     row = db.session.execute(_VIEW.where(_P.c.id == policy_id)).one_or_none()
     if row is None:
         raise NotFound("reorder policy not found", {"policy_id": policy_id})
@@ -134,7 +135,7 @@ def upsert_reorder_policy(
             row.updated_by = actor_id
             row.updated_at = utcnow()
             db.session.flush()
-            return _read(row.id)
+            return reorder_policy(row.id)
     except IntegrityError as exc:  # a concurrent upsert created it first (PostgreSQL)
         raise Conflict(
             "this item's policy in the warehouse was set at the same time: try again",
@@ -159,7 +160,7 @@ def deactivate_reorder_policy(policy_id: int, *, actor_id: int | None = None) ->
             row.updated_by = actor_id
             row.updated_at = utcnow()
             db.session.flush()
-        return _read(row.id)
+        return reorder_policy(row.id)
 
 
 def list_reorder_policies(
@@ -171,11 +172,15 @@ def list_reorder_policies(
     active: bool | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    warehouse_ids: Select[tuple[int]] | None = None,
 ) -> Page[ReorderPolicyView]:
     """Reorder policies by id; filters: warehouse code, item SKU, supplier code (the
-    policies of items the supplier has terms for, active or not), policy, active."""
+    policies of items the supplier has terms for, active or not), policy, active.
+    `warehouse_ids` (a select) keeps to the warehouses the caller may see; None: every one."""
     size = page_limit(limit)
     stmt = _VIEW.where(_P.c.id > cursor_id(cursor))
+    if warehouse_ids is not None:
+        stmt = stmt.where(_P.c.warehouse_id.in_(warehouse_ids))
     if warehouse is not None:
         stmt = stmt.where(_P.c.warehouse_id == warehouse_by_code(warehouse).id)
     if item is not None:

@@ -21,10 +21,11 @@ from ..errors import (
     InvalidBarcode,
     NotFound,
     ReceiveLocationRefused,
+    ReceiveWrongWarehouse,
     ValidationFailed,
 )
 from ..extensions import db
-from .rules import ReceivingRuleError, ScanWarning, check_destination
+from .rules import ReceivingRuleError, ScanWarning, check_destination, check_warehouse
 
 _PLACE_COLUMNS = (
     Location.id,
@@ -112,18 +113,30 @@ def _container(conn: Connection, ref: int | str) -> Destination:
 
 
 def destination(
-    conn: Connection, to_location: int | str | None, to_container: int | str | None
+    conn: Connection,
+    to_location: int | str | None,
+    to_container: int | str | None,
+    po_warehouse_id: int | None,
 ) -> Destination:
-    """The dock (or the LPN on a dock) the good units go to."""
+    """The dock (or the LPN on a dock) the good units go to, in the PO's warehouse."""
     if (to_location is None) == (to_container is None):
         raise ValidationFailed(
             "give exactly one of to_location (a dock) and to_container (an LPN on a dock)",
             {"field": "to_location"},
         )
     if to_container is not None:
-        return _container(conn, to_container)
-    assert to_location is not None
-    return _location(conn, to_location)
+        dest = _container(conn, to_container)
+    else:
+        assert to_location is not None
+        dest = _location(conn, to_location)
+    try:
+        check_warehouse(po_warehouse_id, dest.warehouse_id)
+    except ReceivingRuleError as exc:
+        where = {"to_location": dest.location_code}
+        if dest.container_id is not None:
+            where["to_container"] = str(to_container)
+        raise ReceiveWrongWarehouse(exc.message, {**where, **exc.details}) from exc
+    return dest
 
 
 def quarantine_for(conn: Connection, dest: Destination) -> int:

@@ -13,7 +13,6 @@ Receiving is the `receiving.receive` command (commands/): a confirmation's key
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -22,23 +21,14 @@ from sqlalchemy.engine import Connection, Row
 from ..catalog.models import Location
 from ..catalog.resolve import Resolution
 from ..commands import Command, caller_of
-from ..errors import (
-    ApprovalRefused,
-    ExpiryRequired,
-    LotRequired,
-    NotFound,
-    NotReceivable,
-    OverReceipt,
-    ReceiveLocationRefused,
-    ValidationFailed,
-    rule_failed,
-)
+from ..errors import ApprovalRefused, NotFound, OverReceipt
 from ..extensions import db
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import PostingResult, post
 from ..purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from ..purchasing.rules import may_see_expected
 from ..timeutil import utcnow
+from .checks import Checked, check_confirmation, rule_error
 from .confirmation import Approver, Confirmation, as_answer, fingerprint, mask
 from .destinations import Destination, destination, lot_for, quarantine_for
 from .line_choice import pick_line, scan_item
@@ -46,11 +36,9 @@ from .models import Receipt, ReceiptLine
 from .rules import (
     ReceivingRuleError,
     ScanWarning,
-    check_lot_and_expiry,
     check_receivable,
     may_approve,
     over_receipt,
-    split_damaged,
     state_after_receipt,
     variance,
 )
@@ -67,6 +55,7 @@ _LOCK_PO = (
         _PO.c.number,
         _PO.c.state,
         _PO.c.blind_receipt,
+        _PO.c.warehouse_id,
         Supplier.over_receipt_tolerance_pct.label("tolerance"),
         # The Vendor location every receipt posts from, in the same round trip.
         _VENDOR.scalar_subquery().label("vendor_id"),
@@ -98,16 +87,6 @@ _TOUCH_OPEN_RECEIPT = (
 )
 _NEW_RECEIPT = insert(_RECEIPTS).returning(_RECEIPTS.c.id)
 _NEW_LINE = insert(_RLINES).returning(_RLINES.c.id)
-
-
-def _rule(exc: ReceivingRuleError) -> Exception:
-    named = {
-        "lot_required": LotRequired,
-        "expiry_required": ExpiryRequired,
-        "wrong_location": ReceiveLocationRefused,
-        "po_not_receivable": NotReceivable,
-    }.get(exc.code)
-    return named(exc.message, exc.details) if named else rule_failed(exc)
 
 
 def _receipt_id(conn: Connection, po_id: int, actor_id: int | None, device_id: str | None) -> int:
@@ -163,7 +142,7 @@ def _execute(req: ReceiveRequest) -> dict[str, Any]:
     try:
         check_receivable(po.state)
     except ReceivingRuleError as exc:
-        raise _rule(exc) from exc
+        raise rule_error(exc) from exc
     line, lines = pick_line(conn, po, req.conf, req.scanned)
     return _confirm(
         conn, po, line, lines, req.conf, req.scanned, req.actor_id, req.role, req.approver
@@ -183,19 +162,6 @@ RECEIVE: Command[ReceiveRequest, dict[str, Any]] = Command(
 )
 
 
-@dataclass
-class _Checked:
-    """A confirmation that passed the quantity, lot and expiry rules (warnings grow as the
-    later steps add theirs)."""
-
-    quantity: int
-    good: int
-    damaged: int
-    lot_code: str | None
-    expiry: date | None
-    warnings: list[ScanWarning]
-
-
 def _confirm(
     conn: Connection,
     po: Row[Any],
@@ -210,8 +176,8 @@ def _confirm(
     """The steps of one confirmation, in this order: the rules on what it carries, where it
     lands, the over-receipt approval, the lot, the ledger posting, the PO line and state,
     and the receipt line."""
-    checked = _check(line, conf, scanned)
-    dest: Destination = destination(conn, conf.to_location, conf.to_container)
+    checked = check_confirmation(line, conf, scanned)
+    dest = destination(conn, conf.to_location, conf.to_container, po.warehouse_id)
     approved_by = _approve(po, line, checked, role, approver)
     lot_id = _lot(line, checked)
     quarantine = quarantine_for(conn, dest) if checked.damaged else None
@@ -231,31 +197,8 @@ def _confirm(
     )
 
 
-def _check(line: Row[Any], conf: Confirmation, scanned: Resolution | None) -> _Checked:
-    """Quantity (typed or from the scan), damaged units, lot and expiry."""
-    quantity = (
-        conf.quantity if conf.quantity is not None else (scanned.quantity if scanned else None)
-    )
-    if quantity is None:
-        raise ValidationFailed("give the quantity (base units)", {"field": "quantity"})
-    lot_code = conf.lot_code or (scanned.lot["code"] if scanned and scanned.lot else None)
-    expiry = conf.expiry or ((scanned.expiry or scanned.best_before) if scanned else None)
-    try:
-        good, damaged = split_damaged(quantity, conf.damaged_quantity, conf.damage_reason)
-        warnings = check_lot_and_expiry(
-            tracking=line.tracking,
-            expiry_tracked=line.expiry_tracked,
-            lot_code=lot_code,
-            expiry=expiry,
-            today=utcnow().date(),
-        )
-    except ReceivingRuleError as exc:
-        raise _rule(exc) from exc
-    return _Checked(quantity, good, damaged, lot_code, expiry, warnings)
-
-
 def _approve(
-    po: Row[Any], line: Row[Any], checked: _Checked, role: str, approver: Approver | None
+    po: Row[Any], line: Row[Any], checked: Checked, role: str, approver: Approver | None
 ) -> int | None:
     """Who approved an over-receipt (None when within tolerance); refuses one that is not
     approved, or approved by someone below supervisor."""
@@ -286,7 +229,7 @@ def _approve(
     return approver.user_id
 
 
-def _lot(line: Row[Any], checked: _Checked) -> int | None:
+def _lot(line: Row[Any], checked: Checked) -> int | None:
     """The lot's id, created on first sight, for a lot-tracked item; an untracked item keeps
     no lot code."""
     if line.tracking == "lot" and checked.lot_code:
@@ -304,7 +247,7 @@ def _moves(
     po: Row[Any],
     line: Row[Any],
     conf: Confirmation,
-    checked: _Checked,
+    checked: Checked,
     dest: Destination,
     lot_id: int | None,
     quarantine: int | None,
@@ -340,7 +283,7 @@ def _moves(
 
 
 def _update_po(
-    conn: Connection, po: Row[Any], line: Row[Any], lines: list[Row[Any]], checked: _Checked
+    conn: Connection, po: Row[Any], line: Row[Any], lines: list[Row[Any]], checked: Checked
 ) -> str:
     """Add the receipt to the line's totals and move the PO to its new state."""
     quantity = checked.quantity
@@ -363,7 +306,7 @@ def _record(
     po: Row[Any],
     line: Row[Any],
     conf: Confirmation,
-    checked: _Checked,
+    checked: Checked,
     dest: Destination,
     lot_id: int | None,
     approved_by: int | None,

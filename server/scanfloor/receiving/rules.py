@@ -170,3 +170,15 @@ def check_destination(location_type: str, is_virtual: bool, active: bool) -> Non
             "receive onto a dock or staging location (or an LPN standing on one)",
             {"location_type": location_type, "allowed_types": sorted(DOCK_TYPES)},
         )
+
+
+def check_warehouse(po_warehouse_id: int | None, place_warehouse_id: int | None) -> None:
+    """A PO for a warehouse is received at that warehouse's docks only: stock landing on
+    another warehouse's dock would sit in a building the PO never sent it to. A PO from before
+    warehouses were named on them (None) may be received at any dock."""
+    if po_warehouse_id is not None and place_warehouse_id != po_warehouse_id:
+        raise ReceivingRuleError(
+            "wrong_warehouse",
+            "this dock is in another warehouse than the purchase order's",
+            {"warehouse_id": place_warehouse_id, "po_warehouse_id": po_warehouse_id},
+        )

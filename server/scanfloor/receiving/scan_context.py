@@ -35,16 +35,18 @@ def _barcodes(item_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
     return found
 
 
-def _places() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    docks = db.session.execute(
-        select(Location.id, Location.code, Location.name, Location.type)
-        .where(
-            Location.type.in_(sorted(DOCK_TYPES)),
-            Location.active.is_(True),
-            Location.is_virtual.is_(False),
-        )
-        .order_by(Location.code)
-    ).all()
+def _places(warehouse_id: int | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The docks (and LPNs on them) the PO may be received at: its warehouse's, or any for a
+    PO without one. The scanner checks the dock scan against these, so another warehouse's
+    dock is refused on the device as the server would refuse it."""
+    query = select(Location.id, Location.code, Location.name, Location.type).where(
+        Location.type.in_(sorted(DOCK_TYPES)),
+        Location.active.is_(True),
+        Location.is_virtual.is_(False),
+    )
+    if warehouse_id is not None:
+        query = query.where(Location.warehouse_id == warehouse_id)
+    docks = db.session.execute(query.order_by(Location.code)).all()
     dock_ids = [d.id for d in docks]
     containers = db.session.execute(
         select(Container.id, Container.code, Container.kind, Container.location_id)
@@ -76,7 +78,7 @@ def scan_context(po_id: int, *, role: str) -> dict[str, Any]:
         .order_by(PurchaseOrderLine.line_no)
     ).all()
     codes = _barcodes({r.item_id for r in rows})
-    docks, containers = _places()
+    docks, containers = _places(po.warehouse_id)
     return {
         "po": {
             "id": po.id,

@@ -22,6 +22,7 @@ buy-to-order slot, an item with no stock at all.
 from __future__ import annotations
 
 import random
+import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,6 +69,13 @@ CENT = Decimal("0.01")
 SECOND_SOURCE_MARKUP = Decimal("1.08")  # another supplier of an item is dearer
 
 
+def _endpoint_secret(po_endpoint: str | None) -> str | None:
+    """A fresh key for a supplier with a PO endpoint, so the demo's PO messages go out
+    signed as a real supplier's would. Random per seed, never a shared constant anyone could
+    sign with; write-only like any supplier's (the summary never prints it)."""
+    return secrets.token_urlsafe(32) if po_endpoint else None
+
+
 @dataclass(frozen=True)
 class _Candidate:
     item_id: int
@@ -91,6 +99,7 @@ def seed_purchasing_demo(locations: dict[str, int]) -> None:
             name=sup.name,
             email=sup.email,
             po_endpoint=sup.po_endpoint,
+            po_endpoint_secret=_endpoint_secret(sup.po_endpoint),
             lead_time_days=sup.lead_time_days,
             production_days=sup.production_days,
             transit_days=sup.transit_days,
@@ -362,9 +371,11 @@ def purchasing_summary() -> list[str]:
 
 
 def _reach(s: Supplier) -> str:
+    # Whether a PO message is signed, never the key itself (write-only, as on the API).
+    endpoint = "signed PO endpoint" if s.po_endpoint_secret else "PO endpoint"
     if s.po_endpoint and s.email:
-        return "e-mail + PO endpoint"
-    return "e-mail only" if s.email else "endpoint only"
+        return f"e-mail + {endpoint}"
+    return "e-mail only" if s.email else f"{endpoint} only"
 
 
 def _replenishment_line() -> str:
