@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .counting import init_app as init_counting
     from .database import configure_engine
     from .extensions import db, migrate, socketio
+    from .finance.subscriber import register as init_finance
     from .picking import init_app as init_picking
     from .purchasing import po_outbox  # noqa: F401  (registers the `supplier` consumer)
     from .purchasing.demand_projection import register as init_demand_projection
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     # Daily demand per item and warehouse (and channel), kept with every posting: what a
     # purchase suggestion run reads instead of the movements (purchasing/demand_projection).
     init_demand_projection(app)
+    # Valuation and journal entries of every movement that changes what stock is worth.
+    init_finance(app)
 
     api = ScanfloorApi(
         app,

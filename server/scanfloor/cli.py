@@ -102,6 +102,10 @@ from .replenishment.cli import replenishment  # noqa: E402  (pick-face replenish
 
 main.add_command(replenishment)
 
+from .finance.cli import finance  # noqa: E402  (valuation checks and periods)
+
+main.add_command(finance)
+
 
 @main.group("ledger")
 def ledger() -> None:

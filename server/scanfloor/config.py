@@ -84,6 +84,9 @@ class Settings:
     po_manager_value: Decimal = Decimal("10000")
     demand_history_days: int = 365
     purchasing_schedule: str = ""
+    # Finance: the cost method of items with none of their own or their category's
+    # (moving_average or fifo; finance/method_sql.py).
+    cost_method: str = "moving_average"
     # Outgoing e-mail (purchase orders to suppliers with no po_endpoint): the SMTP server,
     # smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS), blank = no
     # e-mail; and the From address, required with it (smtp_rules.py).
@@ -144,6 +147,7 @@ class Settings:
             po_manager_value=_decimal(env, "SCANFLOOR_PO_MANAGER_VALUE", "10000"),
             demand_history_days=int(env.get("SCANFLOOR_DEMAND_HISTORY_DAYS", "365")),
             purchasing_schedule=env.get("SCANFLOOR_PURCHASING_SCHEDULE", ""),
+            cost_method=env.get("SCANFLOOR_COST_METHOD", "moving_average").strip().lower(),
             smtp_url=env.get("SCANFLOOR_SMTP_URL", "").strip(),
             mail_from=env.get("SCANFLOOR_MAIL_FROM", "").strip(),
             outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
@@ -175,6 +179,8 @@ class Settings:
             raise ConfigError("SCANFLOOR_PO_MANAGER_VALUE cannot be negative")
         if not 28 <= self.demand_history_days <= 3660:
             raise ConfigError("SCANFLOOR_DEMAND_HISTORY_DAYS must be between 28 and 3660")
+        if self.cost_method not in ("moving_average", "fifo"):
+            raise ConfigError("SCANFLOOR_COST_METHOD must be moving_average or fifo")
         self._check_mail()
         if "*" in self.socketio_allowed_origins:
             raise ConfigError("SCANFLOOR_SOCKETIO_ORIGINS lists origins; '*' would let any site in")
@@ -244,6 +250,7 @@ class Settings:
             "SCANFLOOR_PO_MANAGER_VALUE": self.po_manager_value,
             "SCANFLOOR_DEMAND_HISTORY_DAYS": self.demand_history_days,
             "SCANFLOOR_PURCHASING_SCHEDULE": self.purchasing_schedule,
+            "SCANFLOOR_COST_METHOD": self.cost_method,
             "SCANFLOOR_SMTP_URL": self.smtp_url,
             "SCANFLOOR_MAIL_FROM": self.mail_from,
             # The sign-in throttle's store (auth/throttle.py; a sliding window in it).

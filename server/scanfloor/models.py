@@ -6,6 +6,9 @@ from .auth.models import ApiToken, User
 from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
 from .commands.models import CommandRecord
 from .counting.models import CountLine, CountPolicy, CountTask, ItemClass
+from .finance.journal_models import JournalEntry, JournalLine
+from .finance.models import Account, AccountRole, CategoryCostMethod, FiscalPeriod, ItemCostMethod
+from .finance.valuation_models import CostLayer, LayerIssue, MovementValue, StockValue
 from .ledger.models import Balance, Movement, Posting
 from .outbox.models import OutboxAttempt, OutboxMessage
 from .packing.models import Carton, CartonType
@@ -20,25 +23,35 @@ from .returns.models import ReturnAuthorisation, ReturnInspection, ReturnLine, R
 from .shipping.models import Carrier, Shipment
 
 __all__ = [
+    "Account",
+    "AccountRole",
     "ApiToken",
     "Balance",
     "Barcode",
     "Carrier",
     "Carton",
     "CartonType",
+    "CategoryCostMethod",
     "ChannelDailyDemand",
     "CommandRecord",
     "Container",
+    "CostLayer",
     "CountLine",
     "CountPolicy",
     "CountTask",
     "DailyDemand",
+    "FiscalPeriod",
     "FloorException",
     "Item",
     "ItemClass",
+    "ItemCostMethod",
+    "JournalEntry",
+    "JournalLine",
+    "LayerIssue",
     "Location",
     "Lot",
     "Movement",
+    "MovementValue",
     "OutboxAttempt",
     "OutboxMessage",
     "PackLevel",
@@ -58,6 +71,7 @@ __all__ = [
     "ReturnLine",
     "ReturnPhoto",
     "Shipment",
+    "StockValue",
     "SuggestionLine",
     "SuggestionRun",
     "Supplier",

@@ -408,10 +408,28 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
     page.goto(demo_server + "/console/replenishment")
     _rows_or_empty(page, "faces-table", "faces-empty")
     check("replenishment")
+    # The finance pages: valuation, one item's layers and costed movements, the journal,
+    # the trial balance and the periods with their Close buttons.
+    page.goto(demo_server + "/console/finance")
+    _rows_or_empty(page, "values-table", "values-empty")
+    check("valuation")
+    page.goto(f"{demo_server}/console/finance/items/{api.untracked_items(1)[0]['id']}")
+    _rows_or_empty(page, "places-table", "places-empty")
+    _rows_or_empty(page, "moves-table", "moves-empty")
+    check("item valuation")
+    page.goto(demo_server + "/console/journal")
+    _rows_or_empty(page, "entries-table", "entries-empty")
+    check("journal")
+    page.goto(demo_server + "/console/trial-balance")
+    page.locator("#accounts-table tbody tr").first.wait_for()
+    check("trial balance")
+    page.goto(demo_server + "/console/periods")
+    page.locator("#months-table tbody tr").first.wait_for()
+    check("periods")
 
     assert errors == []
     context.close()
-    assert len(axe.audited) == 20
+    assert len(axe.audited) == 25
     assert not (axe.problems or problems), "\n".join(axe.report() + problems)
     assert len({tuple(n) for n in navs.values()}) == 1, navs
     assert len(navs["items"]) >= 8, navs

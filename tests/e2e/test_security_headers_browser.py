@@ -81,6 +81,11 @@ def _console_pages(demo_server: str) -> list[str]:
         "/console/outbox",
         "/console/board",
         "/console/waves",
+        "/console/finance",
+        f"/console/finance/items/{item['id']}",
+        "/console/journal",
+        "/console/trial-balance",
+        "/console/periods",
     ]
 
 

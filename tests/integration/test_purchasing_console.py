@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import re
 
+from tests.console_shells import (
+    assert_assets_served,
+    assert_nothing_inline_or_foreign,
+    assert_scripts_call,
+    assert_shells,
+)
+
 PAGES = {
     "/console/purchasing": ["console_buying.js", "console_purchasing.js"],
     "/console/suppliers": ["console_buying.js", "console_suppliers.js"],
@@ -39,44 +46,16 @@ CALLS = {
 }
 
 
-def _scripts(html: str) -> list[str]:
-    return [s.replace("&amp;", "&") for s in re.findall(r'<script src="([^"]+)"', html)]
-
-
 def test_every_purchasing_page_is_a_shell_with_its_own_scripts(client):
-    for path, scripts in PAGES.items():
-        r = client.get(path)
-        assert r.status_code == 200, path
-        html = r.get_data(as_text=True)
-        assert 'id="signin-form"' in html and 'id="workspace"' in html, path
-        names = [s.split("?")[0].rsplit("/", 1)[-1] for s in _scripts(html)]
-        assert names[0] == "console.js", path  # the shared client first, then the page's
-        assert names[1:] == scripts, path
+    assert_shells(client, PAGES)
 
 
 def test_no_purchasing_page_has_an_inline_script_or_style(client):
-    for path in PAGES:
-        html = client.get(path).get_data(as_text=True)
-        assert "<style" not in html, path
-        assert not re.search(r"\sstyle=", html), path
-        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), path
-        assert not re.search(r"\son[a-z]+=", html), path  # no inline event handlers
+    assert_nothing_inline_or_foreign(client, PAGES)
 
 
 def test_every_asset_of_the_purchasing_pages_is_served(client):
-    for path in PAGES:
-        html = client.get(path).get_data(as_text=True)
-        links = re.findall(r'(?:src|href)="(/console/static/[^"]+)"', html)
-        links += re.findall(r'data-chart-module="([^"]+)"', html)
-        for url in links:
-            url = url.replace("&amp;", "&")
-            r = client.get(url)
-            assert r.status_code == 200, url
-            assert r.mimetype in {
-                "text/javascript",
-                "application/javascript",
-                "text/css",
-            }, url
+    assert_assets_served(client, PAGES, r'data-chart-module="([^"]+)"')
 
 
 def test_the_supplier_page_loads_the_chart_module_by_its_versioned_url(client):
@@ -89,12 +68,7 @@ def test_the_supplier_page_loads_the_chart_module_by_its_versioned_url(client):
 
 
 def test_the_pages_scripts_call_the_api_they_are_built_on(client):
-    for path, calls in CALLS.items():
-        html = client.get(path).get_data(as_text=True)
-        code = "".join(client.get(src).get_data(as_text=True) for src in _scripts(html))
-        for call in calls:
-            assert call in code, f"{path}: {call}"
-        assert ".innerHTML" not in code, path  # values go in with textContent
+    assert_scripts_call(client, CALLS)
 
 
 def test_the_navigation_links_the_purchasing_pages(client):

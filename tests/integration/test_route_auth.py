@@ -48,6 +48,11 @@ EXPECTED_PUBLIC = {
     "console_suppliers.suppliers",  # supplier pages: shells, terms and performance from the API
     "console_suppliers.supplier",
     "console_replenishment.page",  # pick faces and replenishment tasks: a shell, data from the API
+    "console_finance.valuation",  # finance pages: shells, data, CSV and period closes via the API
+    "console_finance.item",
+    "console_finance.journal",
+    "console_finance.trial_balance",
+    "console_finance.periods",
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker

@@ -210,4 +210,15 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/webhooks/deliveries"): "list_webhook_deliveries",
     ("GET", "/api/v1/outbox"): "list_outbox_messages",
     ("POST", "/api/v1/outbox/{message_id}/retry"): "retry_outbox_message",
+    # finance
+    ("GET", "/api/v1/finance/valuation"): "list_stock_values",
+    ("GET", "/api/v1/finance/valuation/{item_id}/layers"): "list_item_cost_layers",
+    ("GET", "/api/v1/finance/valuation/{item_id}/movements"): "list_item_movement_values",
+    ("GET", "/api/v1/finance/journal"): "list_journal_entries",
+    ("GET", "/api/v1/finance/journal.csv"): "export_journal_csv",
+    ("GET", "/api/v1/finance/trial-balance"): "get_trial_balance",
+    ("GET", "/api/v1/finance/trial-balance.csv"): "export_trial_balance_csv",
+    ("GET", "/api/v1/finance/periods"): "list_fiscal_periods",
+    ("POST", "/api/v1/finance/periods/{period}/close"): "close_fiscal_period",
+    ("POST", "/api/v1/finance/periods/{period}/reopen"): "reopen_fiscal_period",
 }

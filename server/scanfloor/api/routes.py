@@ -15,6 +15,7 @@ def register_blueprints(api: Api) -> None:
     from .containers_api import blp as containers_blp
     from .count_plans_api import blp as count_plans_blp
     from .count_tasks_api import blp as count_tasks_blp
+    from .finance_api import blp as finance_blp
     from .health_api import blp as health_blp
     from .items_api import blp as items_blp
     from .labels_api import blp as labels_blp
@@ -78,5 +79,6 @@ def register_blueprints(api: Api) -> None:
         pick_faces_blp,
         replenishment_blp,
         suggestions_blp,
+        finance_blp,
     ):
         api.register_blueprint(blp)

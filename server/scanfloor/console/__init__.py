@@ -7,6 +7,7 @@ def register_console(app: Flask) -> None:
     from .allocation_views import bp as alloc_bp
     from .board_views import bp as board_bp
     from .counts_views import bp as counts_bp
+    from .finance_views import bp as finance_bp
     from .labels_views import bp as labels_bp
     from .outbox_views import bp as outbox_bp
     from .purchasing_suggest_views import bp as purchasing_bp
@@ -31,3 +32,4 @@ def register_console(app: Flask) -> None:
     app.register_blueprint(purchasing_bp)
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(replenishment_bp)
+    app.register_blueprint(finance_bp)

@@ -63,6 +63,18 @@ _SHIP_MOVEMENTS = select(_M.c.from_container_id, _M.c.item_id, _M.c.quantity).wh
     _M.c.source_id.in_(bindparam("sources", expanding=True)),
     _M.c.movement_type == "ship",
 )
+# The ship movements of a return's order (its shipped cartons' stock to the customer).
+_RETURN_SHIPS = (
+    select(_M.c.id, _M.c.item_id)
+    .join(_K, _K.c.container_id == _M.c.from_container_id)
+    .where(
+        _K.c.order_id == select(_R.c.order_id).where(_R.c.id == bindparam("rma")).scalar_subquery(),
+        _K.c.status == "shipped",
+        _M.c.movement_type == "ship",
+        _M.c.item_id.in_(bindparam("items", expanding=True)),
+    )
+    .order_by(_M.c.id)
+)
 # Units other returns already claim of an order's lines (expected, or received if more).
 _CLAIMED = (
     select(_RL.c.order_line_id, _RL.c.expected_qty, _RL.c.received_qty)
@@ -178,6 +190,19 @@ def order_facts(conn: Connection, order_ids: Sequence[int]) -> dict[int, OrderFa
             dict(h.ship_to or {}), as_utc(h.ordered_at), str(h.status), lines,
         )  # fmt: skip
     return out
+
+
+def return_ship_movements(
+    conn: Connection, rma_id: int, item_ids: Sequence[int]
+) -> dict[int, list[int]]:
+    """item id -> the ship movements (oldest first) that sent the return's order's units of
+    it to the customer: what a restocked unit was issued at (finance values it so)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    if item_ids:
+        rows = conn.execute(_RETURN_SHIPS, {"rma": rma_id, "items": sorted(set(item_ids))})
+        for movement_id, item_id in rows:
+            out[int(item_id)].append(int(movement_id))
+    return dict(out)
 
 
 def claimed_by_returns(conn: Connection, order_id: int) -> dict[int, int]:

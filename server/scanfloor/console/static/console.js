@@ -274,6 +274,11 @@
       $("whoami-name").textContent = user.display_name || user.username || "";
       $("whoami-role").textContent = user.role || "";
     }
+    // Nav entries for a role and above (data-min-role): the API refuses the rest anyway.
+    var rank = { worker: 0, supervisor: 1, manager: 2, admin: 3 };
+    Array.prototype.forEach.call(document.querySelectorAll("[data-min-role]"), function (el) {
+      el.hidden = !session || (rank[role(session)] || 0) < rank[el.getAttribute("data-min-role")];
+    });
     listeners.forEach(function (fn) { fn(session); });
   }
 
