@@ -82,8 +82,12 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not found and cannot install it: browser tests will skip"; fi; }
 
+# One xdist worker per core (TEST_JOBS=0: all in this one process). Each worker has its own
+# SQLite and PostgreSQL templates and databases; tests marked xdist_group (a module's shared
+# live server, the one Redis channel) stay on one worker (docs/decisions/0022).
+TEST_JOBS ?= auto
 test: $(STAMP) chromium lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q

@@ -8,9 +8,9 @@ import pytest
 
 from .conftest import BIN, base_env, free_port, serving
 from .test_board_live import Board, Site, _wait_for, prepare
-from .test_realtime_redis import _redis_or_skip
+from .test_realtime_redis import SHARED_QUEUE, _redis_or_skip
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), SHARED_QUEUE]
 
 
 def test_a_change_committed_on_one_process_reaches_a_board_on_another(tmp_path):

@@ -13,6 +13,11 @@ import socketio
 from .conftest import BIN, base_env, free_port, run_cli, serving
 
 REDIS_URL = os.environ.get("SCANFLOOR_TEST_REDIS_URL")
+# Flask-SocketIO's message queue is one Redis pub/sub channel whatever the database number:
+# the tests whose servers join it run on one xdist worker, one after another, or one test's
+# servers would receive the other test's events.
+SHARED_QUEUE = pytest.mark.xdist_group("socketio-redis-queue")
+pytestmark = SHARED_QUEUE
 
 
 def _redis_or_skip() -> str:
