@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from ..auth.guard import requires
 from ..catalog.resolve import Resolution, resolve_barcode
+from .nul_chars import checks_nul_itself
 
 blp = Blueprint(
     "barcodes_api",
@@ -97,6 +98,7 @@ class ResolutionSchema(ma.Schema):
 
 
 @blp.route("/resolve")
+@checks_nul_itself  # a NUL in a scan is invalid_barcode (control_character), not a 422 field
 class ResolveBarcode(MethodView):
     @blp.arguments(ResolveRequestSchema)
     @blp.response(200, ResolutionSchema)

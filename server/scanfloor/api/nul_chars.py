@@ -13,7 +13,10 @@ The answer is the validation error's shape, fields by location then name
 It runs after the sign-in check: an anonymous caller still gets 401 first.
 
 Only the API is checked: the console and scanner pages are static files that ignore the query
-string, and a NUL in their URL already answers 404, never 500.
+string, and a NUL in their URL already answers 404, never 500. An endpoint whose own
+validation refuses a NUL with a more precise answer before anything reaches the database
+opts out with `checks_nul_itself` (barcode resolution: a scan with a control character is
+`invalid_barcode`, reason `control_character`, which the scanner sounds as a bad scan).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 
 from ..errors import ValidationFailed
@@ -106,10 +109,21 @@ def _form_names() -> list[str]:
     return sorted({*names, *files})
 
 
+def checks_nul_itself(view_class: type[Any]) -> type[Any]:
+    """Mark an endpoint (its MethodView class) that refuses a NUL itself (module docstring)."""
+    view_class.checks_nul_itself = True
+    return view_class
+
+
+def _opted_out() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(getattr(view, "view_class", None), "checks_nul_itself", False))
+
+
 def refuse_nul_characters() -> None:
     """before_request hook (after the sign-in check, so an anonymous caller still gets
     401): 422 naming every query, path, form or body field whose text holds a NUL."""
-    if not request.path.startswith(API_PREFIX):
+    if not request.path.startswith(API_PREFIX) or _opted_out():
         return
     found: dict[str, list[tuple[str, ...]]] = {
         "query": [(n,) for n in _pairs_with_nul(request.args.items(multi=True))],

@@ -143,12 +143,24 @@ def seed_purchasing_demo(locations: dict[str, int]) -> None:
 def _choose_items(warehouse: int, locations: dict[str, int]) -> list[SlotItem]:
     candidates = _candidates(warehouse)
     ordered = set(db.session.scalars(select(OrderLine.item_id).distinct()))
+    # The item whose demand comes from its order lines needs one ordered before today: a run
+    # reads whole days before its own (demand_sql.window), and the demo's orders land from
+    # 10 minutes to 36 hours back, so some may be today's, whatever the time of the seed.
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    ordered_before_today = set(
+        db.session.scalars(
+            select(OrderLine.item_id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.ordered_at < midnight)
+            .distinct()
+        )
+    )
     on_po = set(db.session.scalars(select(PurchaseOrderLine.item_id).distinct()))
     taken: set[int] = set()
     chosen = []
     for slot in SLOTS:
         if slot.role == ORDERS:
-            pool = [c for c in candidates if c.item_id in ordered and c.stock]
+            pool = [c for c in candidates if c.item_id in ordered_before_today and c.stock]
         elif slot.role == BACKORDER:
             pool = [c for c in candidates if not c.stock and c.item_id not in ordered]
         else:
