@@ -6,6 +6,14 @@ from .auth.models import ApiToken, User
 from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
 from .commands.models import CommandRecord
 from .counting.models import CountLine, CountPolicy, CountTask, ItemClass
+from .finance.document_models import (
+    CostAdjustment,
+    LandedCost,
+    LandedCostReceipt,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+    SupplierInvoiceMatch,
+)
 from .finance.journal_models import JournalEntry, JournalLine
 from .finance.models import Account, AccountRole, CategoryCostMethod, FiscalPeriod, ItemCostMethod
 from .finance.valuation_models import CostLayer, LayerIssue, MovementValue, StockValue
@@ -35,6 +43,7 @@ __all__ = [
     "ChannelDailyDemand",
     "CommandRecord",
     "Container",
+    "CostAdjustment",
     "CostLayer",
     "CountLine",
     "CountPolicy",
@@ -47,6 +56,8 @@ __all__ = [
     "ItemCostMethod",
     "JournalEntry",
     "JournalLine",
+    "LandedCost",
+    "LandedCostReceipt",
     "LayerIssue",
     "Location",
     "Lot",
@@ -75,6 +86,9 @@ __all__ = [
     "SuggestionLine",
     "SuggestionRun",
     "Supplier",
+    "SupplierInvoice",
+    "SupplierInvoiceLine",
+    "SupplierInvoiceMatch",
     "SupplierItem",
     "User",
     "UserWarehouse",

@@ -165,6 +165,10 @@ class OrderLine(db.Model):  # type: ignore[misc]
     consumed_qty: Mapped[int] = mapped_column(BigInteger, default=0)
     # Unit price of the ordered line (for kit components: of one kit).
     price: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    # The whole line's discount and sales tax as the channel charged them (money, the
+    # order's currency): revenue is price x quantity - discount, tax goes to its own account.
+    discount: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    tax: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
     promised_ship_date: Mapped[date | None] = mapped_column(Date)
     listing_id: Mapped[str | None] = mapped_column(String(100))
     kit_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))

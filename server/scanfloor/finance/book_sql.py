@@ -185,7 +185,7 @@ def write(
     if not valued:  # every line skipped (value_line_or_skip): the book is as it was read
         return
     now: datetime = head["now"]
-    _write_positions(conn, book, read, now)
+    write_positions(conn, book, read, now)
     real = _write_layers(conn, book, valued, head["occurred_at"])
     issues = [
         {"layer_id": real.get(c.layer_id, c.layer_id), "movement_id": v.movement_id,
@@ -207,7 +207,7 @@ def write(
     _write_entries(conn, [v for v in valued if v.lines], head)
 
 
-def _write_positions(conn: Connection, book: Book, read: dict[Key, Any], now: datetime) -> None:
+def write_positions(conn: Connection, book: Book, read: dict[Key, Any], now: datetime) -> None:
     changed = [(k, p) for k, p in sorted(book.positions.items()) if read.get(k) != p]
     rows = [
         {"quantity": p.quantity, "value": p.value, "last_rate": p.last_rate, "updated_at": now,

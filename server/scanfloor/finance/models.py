@@ -32,6 +32,9 @@ ROLES = (
     "channel_receivable",
     "tax_payable",
     "returns",
+    "channel_clearing",
+    "landed_cost",
+    "channel_fees",
 )
 COST_METHODS = ("moving_average", "fifo")
 PERIOD_STATUSES = ("open", "closed")

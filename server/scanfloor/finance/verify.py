@@ -7,7 +7,8 @@ when it does not hold (a month closes only with none):
 - layers_match_value: per FIFO item and place with quantity >= 0, the layers left hold
   exactly its quantity and value;
 - valued_movement_has_entry: every movement value other than 0 has its journal entry;
-- inventory_line_has_movement: every line on an inventory account comes from a movement.
+- inventory_line_has_movement: every line on an inventory account comes from a movement
+  or from a cost adjustment's entry (adjust_service.py).
 Sums run in SQL (typed money; SQLite's REAL sums are re-rounded to the cent), so the checks
 read aggregates, not every line. Each check reports at most MAX_REPORTED cases.
 """
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
+from .document_models import CostAdjustment
 from .journal_models import JournalEntry, JournalLine
 from .method_sql import methods_of
 from .models import AccountRole
@@ -32,6 +34,7 @@ INVENTORY_ROLES = ("inventory", "in_transit")
 _JE, _JL = JournalEntry.__table__, JournalLine.__table__
 _SV, _CL, _MV = StockValue.__table__, CostLayer.__table__, MovementValue.__table__
 _AR = AccountRole.__table__
+_CA = CostAdjustment.__table__
 
 
 def _money(value: Any) -> Decimal:
@@ -189,6 +192,8 @@ def _inventory_lines_have_movements(conn: Any, inventory: list[int]) -> list[Fai
         select(_JL.c.id, _JL.c.entry_id)
         .join(_JE, _JE.c.id == _JL.c.entry_id)
         .where(_JL.c.account_id.in_(inventory), _JE.c.movement_id.is_(None))
+        # A cost adjustment's entry (invoice price, landed cost) moves inventory by design.
+        .where(~select(_CA.c.id).where(_CA.c.entry_id == _JE.c.id).exists())
         .order_by(_JL.c.id)
         .limit(MAX_REPORTED)
     )

@@ -62,6 +62,12 @@ class Supplier(db.Model):  # type: ignore[misc]
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     over_receipt_tolerance_pct: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("0"))
+    # Three-way match (finance/invoice_rules.py): an invoice line may bill up to this much
+    # more than was received, and at up to this much above or below the PO price.
+    invoice_qty_tolerance_pct: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("0"))
+    invoice_price_tolerance_pct: Mapped[Decimal] = mapped_column(
+        Numeric(6, 2), default=Decimal("0")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Where a sent PO goes: an e-mail address for the PDF and an https endpoint that the
