@@ -194,8 +194,11 @@ def fifo_issue(
 ) -> Outcome:
     """FIFO: `quantity` units go out, oldest layers first (`prefer` first of all)."""
     _check(quantity, value)
-    ordered = [layer for layer in _age_order(layers, prefer) if layer.quantity_left > 0]
-    newest = _age_order(layers)[-1].unit_cost if layers else None
+    by_age = _age_order(layers)  # sorted once: the rebuild runs this for every issue
+    newest = by_age[-1].unit_cost if by_age else None
+    if prefer is not None:  # stable: the rest keep their age
+        by_age = [la for la in by_age if la.id == prefer] + [la for la in by_age if la.id != prefer]
+    ordered = [layer for layer in by_age if layer.quantity_left > 0]
     known = pos.last_rate if pos.last_rate is not None else newest
     remaining, consumed, after = quantity, [], []
     for layer in ordered:
@@ -228,6 +231,7 @@ def fifo_issue(
         rate(value, quantity),
         source,
         consumed=tuple(consumed),
-        layers=tuple(_age_order(after)),  # a preferred layer's rest goes back to its age
+        # What is left is in age order already, but a preferred layer's rest goes back to its age.
+        layers=tuple(after) if prefer is None else tuple(_age_order(after)),
         correction=correction,
     )
