@@ -54,6 +54,8 @@ def test_a_supplier_keeps_where_its_pos_go_its_currency_and_its_legs(client, aut
         "transit_days": 35,
         "customs_days": 5,
         "imports": True,
+        "invoice_qty_tolerance_pct": "0",
+        "invoice_price_tolerance_pct": "0",
     }
     r = client.patch(
         f"{SUPPLIERS}/{sup['id']}",
@@ -155,3 +157,29 @@ def test_the_po_endpoint_secret_is_written_by_managers_and_never_read_back(clien
     assert r.status_code == 200 and r.get_json()["has_po_endpoint_secret"] is False
     db.session.rollback()
     assert db.session.get(Supplier, sup["id"]).po_endpoint_secret is None
+
+
+def test_a_supplier_keeps_the_tolerances_its_invoices_are_matched_under(client, auth):
+    r = client.post(
+        SUPPLIERS,
+        headers=auth("manager"),
+        json={"code": "tol", "name": "Tolerant", "invoice_qty_tolerance_pct": "2",
+              "invoice_price_tolerance_pct": "1.5"},
+    )  # fmt: skip
+    assert r.status_code == 201, r.get_json()
+    sup = r.get_json()
+    assert (sup["invoice_qty_tolerance_pct"], sup["invoice_price_tolerance_pct"]) == ("2", "1.5")
+    before = _supplier_row(sup["id"])
+    r = client.patch(
+        f"{SUPPLIERS}/{sup['id']}",
+        headers=auth("manager"),
+        json={"invoice_price_tolerance_pct": "101"},
+    )
+    assert r.status_code == 422, r.get_json()
+    assert _supplier_row(sup["id"]) == before
+    r = client.patch(
+        f"{SUPPLIERS}/{sup['id']}",
+        headers=auth("manager"),
+        json={"invoice_price_tolerance_pct": "0.5"},
+    )
+    assert r.status_code == 200 and r.get_json()["invoice_price_tolerance_pct"] == "0.5"

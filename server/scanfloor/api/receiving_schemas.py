@@ -79,6 +79,14 @@ class SupplierDetailSchema(SupplierSchema):
     transit_days = fields.Integer()
     customs_days = fields.Integer()
     imports = fields.Boolean(metadata={"description": "Ships by container (pre-buy plans)"})
+    invoice_qty_tolerance_pct = DecimalText(
+        places=2,
+        metadata={"description": "Percent an invoice may bill over what was received"},
+    )
+    invoice_price_tolerance_pct = DecimalText(
+        places=2,
+        metadata={"description": "Percent an invoice's unit price may differ from the PO's"},
+    )
 
 
 def _days() -> fields.Integer:
@@ -110,6 +118,8 @@ class SupplierTermsIn(RequestSchema):
     transit_days = _days()
     customs_days = _days()
     imports = fields.Boolean()
+    invoice_qty_tolerance_pct = DecimalText(places=2, digits=3, minimum=0, maximum=100)
+    invoice_price_tolerance_pct = DecimalText(places=2, digits=3, minimum=0, maximum=100)
 
 
 class SupplierCreateSchema(SupplierTermsIn):

@@ -24,6 +24,8 @@ class SupplierView:
     transit_days: int
     customs_days: int
     imports: bool
+    invoice_qty_tolerance_pct: str
+    invoice_price_tolerance_pct: str
 
 
 @dataclass(frozen=True)

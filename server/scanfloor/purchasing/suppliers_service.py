@@ -24,7 +24,12 @@ from .rules import PurchasingRuleError, decimal_text, normalise_supplier_code, p
 from .terms_rules import check_days, normalise_currency, normalise_email
 
 DAY_FIELDS = ("lead_time_days", "production_days", "transit_days", "customs_days")
-TERMS_FIELDS = ("email", "po_endpoint", "po_endpoint_secret", "currency", *DAY_FIELDS, "imports")
+# Three-way match tolerances of the supplier's invoices (finance/invoice_rules.py).
+INVOICE_TOLERANCES = ("invoice_qty_tolerance_pct", "invoice_price_tolerance_pct")
+TERMS_FIELDS = (
+    "email", "po_endpoint", "po_endpoint_secret", "currency", *DAY_FIELDS, "imports",
+    *INVOICE_TOLERANCES,
+)  # fmt: skip
 # The po_endpoint's signing secret, like a channel's webhook_secret: written, never read back.
 SECRET_LENGTH = (16, 200)
 SUPPLIER_FIELDS = ("name", "over_receipt_tolerance_pct", "active", *TERMS_FIELDS)
@@ -46,6 +51,8 @@ def supplier_view(s: Supplier) -> SupplierView:
         transit_days=s.transit_days,
         customs_days=s.customs_days,
         imports=s.imports,
+        invoice_qty_tolerance_pct=decimal_text(s.invoice_qty_tolerance_pct) or "0",
+        invoice_price_tolerance_pct=decimal_text(s.invoice_price_tolerance_pct) or "0",
     )
 
 
@@ -56,13 +63,11 @@ def _clean_name(raw: str) -> str:
     return name
 
 
-def _tolerance(raw: str | Decimal) -> Decimal:
+def _tolerance(raw: str | Decimal, name: str = "over_receipt_tolerance_pct") -> Decimal:
     try:
         return parse_tolerance(raw)
     except PurchasingRuleError as exc:
-        raise ValidationFailed(
-            exc.message, {"field": "over_receipt_tolerance_pct", **exc.details}
-        ) from exc
+        raise ValidationFailed(exc.message, {"field": name, **exc.details}) from exc
 
 
 def _po_endpoint(raw: str | None) -> str | None:
@@ -108,6 +113,9 @@ def _clean_terms(values: Mapping[str, Any]) -> dict[str, Any]:
         raise rule_failed(exc) from exc
     if "imports" in values:
         clean["imports"] = bool(values["imports"])
+    for name in INVOICE_TOLERANCES:
+        if name in values:
+            clean[name] = _tolerance(values[name], name)
     if "po_endpoint" in values:
         clean["po_endpoint"] = _po_endpoint(values["po_endpoint"])
     if "po_endpoint_secret" in values:
