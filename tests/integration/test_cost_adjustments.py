@@ -64,7 +64,7 @@ def test_a_charge_on_a_receipt_fully_on_hand_raises_its_stock_value(app, method)
     assert fh.balance("inventory", s.wh) == D("2250.00")
     assert fh.balance("landed_cost") == D("-250.00")
     if method == "fifo":
-        assert fh.layers_left(it, s.wh) == [(10, "200", "2250.00")]
+        assert fh.layers_left(it, s.wh) == [(10, "225", "2250.00")]
     assert verify() == []
     assert rebuild_check() == []
 

@@ -19,7 +19,7 @@ def test_a_fifo_receipt_fully_on_hand_takes_the_whole_change_into_its_layer():
     s = adjust_fifo(Position(15, D("2050.00"), D("200")), layers, 2, 10, D("250.00"), Q)
     assert (s.on_hand_quantity, s.on_hand_amount, s.gone_amount) == (10, D("250.00"), 0)
     assert s.position == Position(15, D("2300.00"), D("200"))
-    assert s.layers == (Layer(1, 5, D("10"), D("50.00")), Layer(2, 10, D("200"), D("2250.00")))
+    assert s.layers == (Layer(1, 5, D("10"), D("50.00")), Layer(2, 10, D("225"), D("2250.00")))
 
 
 def test_a_fifo_receipt_partly_shipped_puts_the_shipped_share_to_units_gone():

@@ -8,8 +8,8 @@ movement value; the change is a new fact applied now.
 
 - FIFO: the receipt's own layer says how many of its units are still on hand (`left`).
   on_hand = round(amount * left / received) (all of it when left == received) goes into
-  that layer's value_left (its unit_cost stays the receipt's rate) and into the place's
-  stock value; the rest, amount - on_hand, belongs to units gone.
+  that layer (value_left; its unit cost becomes value_left / left, what a unit of it costs
+  now) and into the place's stock value; the rest, amount - on_hand, belongs to units gone.
 - Moving average: a receipt's units are not told apart from the rest of the place's stock,
   so as many of them count as on hand as the place holds, up to what was received:
   left = min(received, max(Q, 0)); on_hand as above goes into the place's value (the rate
@@ -75,8 +75,8 @@ def adjust_fifo(
         return Split(0, ZERO, amount, pos, tuple(layers))
     left = min(found.quantity_left, received)
     part = _part(amount, left, received, found.value_left, q)
-    # The layer keeps its receipt rate (unit_cost); what it is worth now is value_left.
-    changed = replace(found, value_left=found.value_left + part)
+    value_left = found.value_left + part
+    changed = replace(found, value_left=value_left, unit_cost=rate(value_left, found.quantity_left))
     after = tuple(changed if la.id == found.id else la for la in layers)
     return Split(left, part, amount - part,
                  Position(pos.quantity, pos.value + part, pos.last_rate), after)  # fmt: skip

@@ -56,7 +56,9 @@ _LAYER_OF = select(_CL.c.movement_id, _CL.c.place_id, _CL.c.id).where(
 )
 _LAST_MOVEMENT = select(func.max(_M.c.id))
 _UPDATE_LAYER = (
-    update(_CL).where(_CL.c.id == bindparam("k_id")).values(value_left=bindparam("value_left"))
+    update(_CL)
+    .where(_CL.c.id == bindparam("k_id"))
+    .values(value_left=bindparam("value_left"), unit_cost=bindparam("unit_cost"))
 )
 _INSERT_ADJUSTMENTS = insert(_CA)
 _INSERT_ENTRY = insert(_JE).returning(_JE.c.id)
@@ -182,7 +184,7 @@ def apply_cost_changes(
     now = utcnow()
     book_sql.write_positions(conn, plan.book, plan.read, now)
     final: dict[int, Layer] = {la.id: la for ls in plan.book.layers.values() for la in ls}
-    rows = [{"k_id": i, "value_left": final[i].value_left}
+    rows = [{"k_id": i, "value_left": final[i].value_left, "unit_cost": final[i].unit_cost}
             for i in sorted(plan.layers_changed) if i in final]  # fmt: skip
     if rows:
         conn.execute(_UPDATE_LAYER, rows)
