@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .counting import init_app as init_counting
     from .database import configure_engine
     from .extensions import db, migrate, socketio
+    from .finance.revenue_subscriber import register as init_revenue
     from .finance.subscriber import register as init_finance
     from .picking import init_app as init_picking
     from .purchasing import po_outbox  # noqa: F401  (registers the `supplier` consumer)
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     init_demand_projection(app)
     # Valuation and journal entries of every movement that changes what stock is worth.
     init_finance(app)
+    # Revenue (and sales tax) per order a shipment ships for (finance/revenue_rules.py).
+    init_revenue(app)
 
     api = ScanfloorApi(
         app,

@@ -41,6 +41,8 @@ class LineView:
     consumed_qty: int
     status: str
     price: Decimal | None
+    discount: Decimal | None
+    tax: Decimal | None
     promised_ship_date: date | None
     listing_id: str | None
     kit_sku: str | None
@@ -100,6 +102,8 @@ _LINES = (
         _L.c.consumed_qty,
         _L.c.status,
         _L.c.price,
+        _L.c.discount,
+        _L.c.tax,
         _L.c.promised_ship_date,
         _L.c.listing_id,
         _KIT.c.sku.label("kit_sku"),

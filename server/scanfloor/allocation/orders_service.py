@@ -77,6 +77,10 @@ class LineInput:
     listing_id: str | None = None
     price: Decimal | None = None
     promised_ship_date: date | None = None
+    # The whole ordered line's discount and sales tax (money, not per unit; a kit's: of all
+    # its kits, kept on its first component row). Both need the price; discount <= price x qty.
+    discount: Decimal | None = None
+    tax: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,28 @@ def _check(inp: OrderInput) -> None:
             )
         if ln.price is not None and ln.price < 0:
             raise ValidationFailed("price cannot be negative", {"line": n, "field": "price"})
+        _check_money(n, ln)
+
+
+def _check_money(n: int, ln: LineInput) -> None:
+    """A line's discount and tax: Decimal, not negative, only with a price, and the discount
+    at most the line's price x quantity (finance books price x quantity - discount)."""
+    for name in ("discount", "tax"):
+        value = getattr(ln, name)
+        if value is None:
+            continue
+        if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+            raise ValidationFailed(
+                f"{name} is a decimal amount, not negative", {"line": n, "field": name}
+            )
+        if ln.price is None:
+            raise ValidationFailed(f"a line's {name} needs its price", {"line": n, "field": name})
+    if ln.discount is not None and ln.price is not None and ln.discount > ln.price * ln.quantity:
+        raise ValidationFailed(
+            "the discount is more than the line's price x quantity",
+            {"line": n, "field": "discount", "discount": str(ln.discount),
+             "gross": str(ln.price * ln.quantity)},
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -254,8 +280,25 @@ CAPTURE: Command[_Capture, Captured] = Command(
     name="orders.capture",
     execute=_capture,
     present=_captured,
-    fingerprint=lambda cap: fingerprint_of(asdict(cap.inp)),
+    fingerprint=lambda cap: _fingerprint(cap.inp),
 )
+
+
+def _fingerprint(inp: OrderInput) -> str:
+    """The body's fingerprint; a line without discount or tax reads as it did before lines
+    had them, so a retry across that upgrade still matches its first answer."""
+    body = asdict(inp)
+    for ln in body["lines"]:
+        for name in ("discount", "tax"):
+            if ln[name] is None:
+                del ln[name]
+    return fingerprint_of(body)
+
+
+def _money_of(ln: LineInput, first: bool) -> dict[str, Decimal | None]:
+    if not first:
+        return {"discount": None, "tax": None}
+    return {"discount": ln.discount, "tax": ln.tax}
 
 
 def _fill(
@@ -266,7 +309,12 @@ def _fill(
     actor: Actor,
     now: datetime,
 ) -> None:
-    """The new order's lines, their first transitions, and its allocation."""
+    """The new order's lines, their first transitions, and its allocation. A kit's discount
+    and tax go on its first component row only (the rest NULL): summed over the rows they
+    are the ordered line's, once."""
+    first: dict[int, int] = {}
+    for n, e in enumerate(expanded):
+        first.setdefault(e.line_no, n)
     line_ids = (
         conn.execute(
             OrderLine.__table__.insert().returning(
@@ -281,13 +329,14 @@ def _fill(
                     "reserved_qty": 0,
                     "consumed_qty": 0,
                     "price": inp.lines[e.line_no - 1].price,
+                    **_money_of(inp.lines[e.line_no - 1], first[e.line_no] == n),
                     "promised_ship_date": inp.lines[e.line_no - 1].promised_ship_date,
                     "listing_id": inp.lines[e.line_no - 1].listing_id,
                     "kit_item_id": e.kit_item_id,
                     "kit_quantity": e.kit_quantity,
                     "status": "received",
                 }
-                for e in expanded
+                for n, e in enumerate(expanded)
             ],
         )
         .scalars()

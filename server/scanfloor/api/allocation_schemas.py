@@ -131,6 +131,14 @@ class OrderLineInSchema(RequestSchema):
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_QUANTITY))
     price = DecimalText(places=4, digits=13, minimum=0, maximum=10**12, allow_none=True)
     promised_ship_date = fields.Date(allow_none=True)
+    discount = DecimalText(
+        places=4, digits=13, minimum=0, maximum=10**12, allow_none=True,
+        metadata={"description": "The whole line's discount (needs price; <= price x quantity)"},
+    )  # fmt: skip
+    tax = DecimalText(
+        places=4, digits=13, minimum=0, maximum=10**12, allow_none=True,
+        metadata={"description": "The whole line's sales tax (needs price)"},
+    )  # fmt: skip
 
     @ma.validates_schema
     def _one_ref(self, data: dict[str, Any], **_: Any) -> None:
@@ -181,6 +189,8 @@ class OrderLineSchema(ma.Schema):
     consumed_qty = fields.Integer()
     status = fields.String(metadata={"description": " | ".join(LINE_STATUSES)})
     price = DecimalText(places=4, dump_places=4, allow_none=True)
+    discount = DecimalText(places=4, dump_places=4, allow_none=True)
+    tax = DecimalText(places=4, dump_places=4, allow_none=True)
     promised_ship_date = fields.Date(allow_none=True)
     listing_id = fields.String(allow_none=True)
     kit_sku = fields.String(allow_none=True)

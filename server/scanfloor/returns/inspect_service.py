@@ -10,10 +10,11 @@ of the returns area with a reason code, and the credit due.
 
 One transaction (the `returns.inspect` command: a replay answers the first and posts
 nothing): the RMA row held, the line re-read (no more than awaits inspection), the
-destination checked, the posting through the one writer, the inspection row, the line's
-inspected count, the status (and the channel's `return.status` message). Restocked sellable
-units raise ATS and serve backorders by themselves: allocation's ledger subscriber does it
-in this same transaction. Any refusal rolls it all back.
+destination checked, the posting through the one writer, the inspection row and its
+credit's journal entry (finance/customer_credit.py), the line's inspected count, the
+status (and the channel's `return.status` message). Restocked sellable units raise ATS
+and serve backorders by themselves: allocation's ledger subscriber does it in this same
+transaction. Any refusal rolls it all back.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from ..errors import (
     rule_failed,
 )
 from ..extensions import db
+from ..finance.customer_credit import book_customer_credit
 from ..ledger.models import Movement
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
@@ -311,6 +313,9 @@ def _inspect(req: _Inspect) -> dict[str, Any]:
             "inspected_at": now,
         },
     ).scalar_one()
+    book_customer_credit(conn, inspection_id=int(inspection_id), amount=amount,
+                         warehouse_id=int(rma.warehouse_id), at=now, actor_id=req.actor_id,
+                         posting_id=posted.posting_id)  # fmt: skip
     conn.execute(
         update(_RL)
         .where(_RL.c.id == line.id)

@@ -129,9 +129,11 @@ class OrderFacts:
         return None if value is None else str(value)[:200]
 
 
-def _shipped(conn: Connection, lines_by_order: dict[int, list[Any]]) -> dict[int, int]:
-    """order line id -> units shipped (shipping's rule over the ledger's ship movements)."""
-    ids = sorted(lines_by_order)
+def shipped_items(conn: Connection, order_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+    """order id -> item id -> units its shipped cartons took to the customer (the ship
+    movements out of them; cartons of a shipment not yet confirmed do not count). Two
+    statements; finance's revenue reads what an order shipped before a shipment with it."""
+    ids = sorted(set(order_ids))
     cartons = conn.execute(_SHIPPED_CARTONS, {"ids": ids}).all() if ids else []
     if not cartons:
         return {}
@@ -140,7 +142,15 @@ def _shipped(conn: Connection, lines_by_order: dict[int, list[Any]]) -> dict[int
     totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for container_id, item_id, quantity in conn.execute(_SHIP_MOVEMENTS, {"sources": sources}):
         if container_id in order_of:
-            totals[order_of[container_id]][item_id] += int(quantity)
+            totals[int(order_of[container_id])][int(item_id)] += int(quantity)
+    return {o: dict(items) for o, items in totals.items()}
+
+
+def _shipped(conn: Connection, lines_by_order: dict[int, list[Any]]) -> dict[int, int]:
+    """order line id -> units shipped (shipping's rule over the ledger's ship movements)."""
+    totals = shipped_items(conn, list(lines_by_order))
+    if not totals:
+        return {}
     out: dict[int, int] = {}
     for order_id, lines in lines_by_order.items():
         states = [
