@@ -42,12 +42,12 @@ CENT = Decimal("0.01")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text(value: str | None) -> str:
+def cell_text(value: str | None) -> str:
     text = value or ""
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _amount(value: Decimal) -> str:
+def cell_amount(value: Decimal) -> str:
     # The columns' scale, whatever the driver hands back (SQLite may give 75.0000).
     return format(value.quantize(CENT), "f")
 
@@ -63,14 +63,14 @@ def journal_csv(entries: Iterable[EntryView]) -> str:
                     entry.id,
                     entry.entry_date.isoformat(),
                     entry.period,
-                    _text(entry.kind),
+                    cell_text(entry.kind),
                     "" if entry.movement_id is None else entry.movement_id,
-                    _text(line.account_code),
-                    _text(line.account_name),
-                    _amount(line.debit),
-                    _amount(line.credit),
-                    _text(line.warehouse_code),
-                    _text(entry.memo),
+                    cell_text(line.account_code),
+                    cell_text(line.account_name),
+                    cell_amount(line.debit),
+                    cell_amount(line.credit),
+                    cell_text(line.warehouse_code),
+                    cell_text(entry.memo),
                 )
             )
     return out.getvalue()
@@ -83,12 +83,12 @@ def trial_balance_csv(tb: TrialBalance) -> str:
     for acc in tb.accounts:
         writer.writerow(
             (
-                _text(acc.code),
-                _text(acc.name),
+                cell_text(acc.code),
+                cell_text(acc.name),
                 acc.kind,
-                _amount(acc.debit),
-                _amount(acc.credit),
-                _amount(acc.balance),
+                cell_amount(acc.debit),
+                cell_amount(acc.credit),
+                cell_amount(acc.balance),
             )
         )
     return out.getvalue()

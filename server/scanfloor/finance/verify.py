@@ -8,7 +8,8 @@ when it does not hold (a month closes only with none):
   exactly its quantity and value;
 - valued_movement_has_entry: every movement value other than 0 has its journal entry;
 - inventory_line_has_movement: every line on an inventory account comes from a movement
-  or from a cost adjustment's entry (adjust_service.py).
+  or from a cost adjustment's entry (adjust_service.py);
+- grni_matches_ageing: the GRNI ageing adds up to the grni accounts' balance (grni_service).
 Sums run in SQL (typed money; SQLite's REAL sums are re-rounded to the cent), so the checks
 read aggregates, not every line. Each check reports at most MAX_REPORTED cases.
 """
@@ -22,6 +23,7 @@ from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from .document_models import CostAdjustment
+from .grni_service import grni_matches_ageing
 from .journal_models import JournalEntry, JournalLine
 from .method_sql import methods_of
 from .models import AccountRole
@@ -53,6 +55,7 @@ def verify() -> list[Failure]:
     failures += _layers_match_value(conn)
     failures += _valued_movements_have_entries(conn)
     failures += _inventory_lines_have_movements(conn, inventory)
+    failures += grni_matches_ageing(conn)
     return failures
 
 
