@@ -4,8 +4,9 @@ cleared from GRNI, landed costs and the receipts they are spread over, and cost_
 gone); matches and adjustments are append-only. Suppliers gain invoice quantity and price
 tolerances (0 %: existing suppliers match exactly until someone sets them); order lines
 gain the discount and tax the channel charged (NULL for existing lines: no discount, no
-tax known). Three account roles join the chart: landed_cost (2300 Landed costs accrued),
-channel_clearing (1250 Channel clearing) and channel_fees (6100 Channel fees).
+tax known); channel settlements and their lines arrive empty. Three account roles join
+the chart: landed_cost (2300 Landed costs accrued), channel_clearing (1250 Channel
+clearing) and channel_fees (6100 Channel fees).
 
 Revision ID: 0017
 Revises: 0016
@@ -199,6 +200,7 @@ def upgrade():
         sa.Column("reference", sa.String(length=64), nullable=True),
         sa.Column("description", sa.String(length=200), nullable=True),
         sa.Column("charge_date", sa.Date(), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", scanfloor.dbtypes.UTCDateTime(), nullable=False),
         sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
@@ -391,6 +393,79 @@ def upgrade():
             )
         )
 
+    op.create_table(
+        "channel_settlements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("reference", sa.String(length=100), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=True),
+        sa.Column("period_end", sa.Date(), nullable=True),
+        sa.Column("deposit_date", sa.Date(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("total", sa.Numeric(precision=20, scale=4), nullable=False),
+        sa.Column("file_sha256", sa.String(length=64), nullable=False),
+        sa.Column("imported_by", sa.Integer(), nullable=True),
+        sa.Column("imported_at", scanfloor.dbtypes.UTCDateTime(), nullable=False),
+        sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint(
+            "source IN ('shopify_payouts','amazon_v2')", name=op.f("ck_channel_settlements_source")
+        ),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_channel_settlements_channel_id_channels")
+        ),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["journal_entries.id"],
+            name=op.f("fk_channel_settlements_entry_id_journal_entries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["imported_by"], ["users.id"], name=op.f("fk_channel_settlements_imported_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_channel_settlements")),
+        sa.UniqueConstraint("channel_id", "reference", name="channel_reference"),
+    )
+    with op.batch_alter_table("channel_settlements", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_channel_settlements_channel_id"), ["channel_id"], unique=False
+        )
+
+    op.create_table(
+        "channel_settlement_lines",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("settlement_id", sa.Integer(), nullable=False),
+        sa.Column("line_no", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("order_reference", sa.String(length=100), nullable=True),
+        sa.Column("order_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("posted_date", sa.Date(), nullable=True),
+        sa.Column("amount", sa.Numeric(precision=20, scale=4), nullable=False),
+        sa.Column("fee", sa.Numeric(precision=20, scale=4), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=True),
+        sa.Column("raw", sa.JSON(), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('order','refund','fee','adjustment','payout','other')",
+            name=op.f("ck_channel_settlement_lines_kind"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_channel_settlement_lines_order_id_orders")
+        ),
+        sa.ForeignKeyConstraint(
+            ["settlement_id"],
+            ["channel_settlements.id"],
+            name=op.f("fk_channel_settlement_lines_settlement_id_channel_settlements"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_channel_settlement_lines")),
+    )
+    with op.batch_alter_table("channel_settlement_lines", schema=None) as batch_op:
+        batch_op.create_index("ix_channel_settlement_lines_order", ["order_id"], unique=False)
+        batch_op.create_index(
+            "ix_channel_settlement_lines_reference", ["order_reference"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_channel_settlement_lines_settlement_id"), ["settlement_id"], unique=False
+        )
+
     _set_role_check(NEW_ROLES)
     _add_chart()
     _append_only_triggers()
@@ -405,6 +480,14 @@ def downgrade():
         + ")"
     )
     _set_role_check(OLD_ROLES)
+    with op.batch_alter_table("channel_settlement_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_channel_settlement_lines_settlement_id"))
+        batch_op.drop_index("ix_channel_settlement_lines_reference")
+        batch_op.drop_index("ix_channel_settlement_lines_order")
+    op.drop_table("channel_settlement_lines")
+    with op.batch_alter_table("channel_settlements", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_channel_settlements_channel_id"))
+    op.drop_table("channel_settlements")
     with op.batch_alter_table("suppliers", schema=None) as batch_op:
         batch_op.drop_column("invoice_price_tolerance_pct")
         batch_op.drop_column("invoice_qty_tolerance_pct")

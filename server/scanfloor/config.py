@@ -87,6 +87,12 @@ class Settings:
     # Finance: the cost method of items with none of their own or their category's
     # (moving_average or fifo; finance/method_sql.py).
     cost_method: str = "moving_average"
+    # Channel settlements (finance/settlement_exceptions.py): an order shipped and not settled
+    # after this many days is an exception; settled and invoiced amounts further apart than
+    # the tolerance are one; the largest settlement file imported.
+    settlement_days: int = 14
+    settlement_tolerance: Decimal = Decimal("0.01")
+    settlement_max_bytes: int = 20 * 1024 * 1024
     # Outgoing e-mail (purchase orders to suppliers with no po_endpoint): the SMTP server,
     # smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS), blank = no
     # e-mail; and the From address, required with it (smtp_rules.py).
@@ -148,6 +154,11 @@ class Settings:
             demand_history_days=int(env.get("SCANFLOOR_DEMAND_HISTORY_DAYS", "365")),
             purchasing_schedule=env.get("SCANFLOOR_PURCHASING_SCHEDULE", ""),
             cost_method=env.get("SCANFLOOR_COST_METHOD", "moving_average").strip().lower(),
+            settlement_days=int(env.get("SCANFLOOR_SETTLEMENT_DAYS", "14")),
+            settlement_tolerance=_decimal(env, "SCANFLOOR_SETTLEMENT_TOLERANCE", "0.01"),
+            settlement_max_bytes=int(
+                env.get("SCANFLOOR_SETTLEMENT_MAX_BYTES", str(20 * 1024 * 1024))
+            ),
             smtp_url=env.get("SCANFLOOR_SMTP_URL", "").strip(),
             mail_from=env.get("SCANFLOOR_MAIL_FROM", "").strip(),
             outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
@@ -181,6 +192,13 @@ class Settings:
             raise ConfigError("SCANFLOOR_DEMAND_HISTORY_DAYS must be between 28 and 3660")
         if self.cost_method not in ("moving_average", "fifo"):
             raise ConfigError("SCANFLOOR_COST_METHOD must be moving_average or fifo")
+        if not 0 <= self.settlement_days <= 3660 or self.settlement_tolerance < 0:
+            raise ConfigError(
+                "SCANFLOOR_SETTLEMENT_DAYS must be between 0 and 3660, and "
+                "SCANFLOOR_SETTLEMENT_TOLERANCE not negative"
+            )
+        if not 1024 <= self.settlement_max_bytes <= 200 * 1024 * 1024:
+            raise ConfigError("SCANFLOOR_SETTLEMENT_MAX_BYTES must be between 1 KiB and 200 MiB")
         self._check_mail()
         if "*" in self.socketio_allowed_origins:
             raise ConfigError("SCANFLOOR_SOCKETIO_ORIGINS lists origins; '*' would let any site in")
@@ -251,6 +269,9 @@ class Settings:
             "SCANFLOOR_DEMAND_HISTORY_DAYS": self.demand_history_days,
             "SCANFLOOR_PURCHASING_SCHEDULE": self.purchasing_schedule,
             "SCANFLOOR_COST_METHOD": self.cost_method,
+            "SCANFLOOR_SETTLEMENT_DAYS": self.settlement_days,
+            "SCANFLOOR_SETTLEMENT_TOLERANCE": self.settlement_tolerance,
+            "SCANFLOOR_SETTLEMENT_MAX_BYTES": self.settlement_max_bytes,
             "SCANFLOOR_SMTP_URL": self.smtp_url,
             "SCANFLOOR_MAIL_FROM": self.mail_from,
             # The sign-in throttle's store (auth/throttle.py; a sliding window in it).

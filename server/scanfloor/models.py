@@ -7,6 +7,8 @@ from .catalog.models import Barcode, Container, Item, Location, Lot, PackLevel
 from .commands.models import CommandRecord
 from .counting.models import CountLine, CountPolicy, CountTask, ItemClass
 from .finance.document_models import (
+    ChannelSettlement,
+    ChannelSettlementLine,
     CostAdjustment,
     LandedCost,
     LandedCostReceipt,
@@ -41,6 +43,8 @@ __all__ = [
     "CartonType",
     "CategoryCostMethod",
     "ChannelDailyDemand",
+    "ChannelSettlement",
+    "ChannelSettlementLine",
     "CommandRecord",
     "Container",
     "CostAdjustment",

@@ -41,6 +41,8 @@ def _migration() -> ModuleType:
 
 MIGRATION = _migration()
 NEW_TABLES = {
+    "channel_settlements",
+    "channel_settlement_lines",
     "supplier_invoices",
     "supplier_invoice_lines",
     "supplier_invoice_matches",

@@ -130,6 +130,9 @@ class LandedCost(db.Model):  # type: ignore[misc]
     reference: Mapped[str | None] = mapped_column(String(64))  # the carrier's or broker's bill
     description: Mapped[str | None] = mapped_column(String(200))
     charge_date: Mapped[date] = mapped_column()
+    # Each receipt movement's basis figure when the charge was spread (movement id -> text):
+    # the spread shown later is the one booked, whatever the supplier's terms become.
+    figures: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
@@ -169,3 +172,53 @@ class CostAdjustment(db.Model):  # type: ignore[misc]
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+SETTLEMENT_SOURCES = ("shopify_payouts", "amazon_v2")
+SETTLEMENT_LINE_KINDS = ("order", "refund", "fee", "adjustment", "payout", "other")
+
+
+class ChannelSettlement(db.Model):  # type: ignore[misc]
+    """One settlement a channel paid (a Shopify payout, an Amazon settlement report), as
+    imported: its lines map to orders by the channel's order reference."""
+
+    __tablename__ = "channel_settlements"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "reference", name="channel_reference"),
+        CheckConstraint(f"source IN {_in(SETTLEMENT_SOURCES)}", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(100))  # payout id / settlement-id
+    period_start: Mapped[date | None] = mapped_column()
+    period_end: Mapped[date | None] = mapped_column()
+    deposit_date: Mapped[date] = mapped_column()
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[Decimal] = mapped_column(MONEY)  # what the channel paid out, net
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+
+
+class ChannelSettlementLine(db.Model):  # type: ignore[misc]
+    __tablename__ = "channel_settlement_lines"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(SETTLEMENT_LINE_KINDS)}", name="kind"),
+        Index("ix_channel_settlement_lines_order", "order_id"),
+        Index("ix_channel_settlement_lines_reference", "order_reference"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("channel_settlements.id"), index=True)
+    line_no: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(12))
+    order_reference: Mapped[str | None] = mapped_column(String(100))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    posted_date: Mapped[date | None] = mapped_column()
+    amount: Mapped[Decimal] = mapped_column(MONEY)  # + the channel owes us, - we owe it
+    fee: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))  # >= 0: the channel kept
+    description: Mapped[str | None] = mapped_column(String(200))
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the file's row
