@@ -426,10 +426,20 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
     page.goto(demo_server + "/console/periods")
     page.locator("#months-table tbody tr").first.wait_for()
     check("periods")
+    page.goto(demo_server + "/console/grni-ageing")
+    _rows_or_empty(page, "orders-table", "orders-empty")
+    check("grni ageing")
+    page.goto(demo_server + "/console/invoices")
+    _rows_or_empty(page, "queue-table", "queue-empty")
+    _rows_or_empty(page, "done-table", "done-empty")
+    check("invoices")
+    page.goto(demo_server + "/console/landed-costs")
+    _rows_or_empty(page, "charges-table", "charges-empty")
+    check("landed costs")
 
     assert errors == []
     context.close()
-    assert len(axe.audited) == 25
+    assert len(axe.audited) == 28
     assert not (axe.problems or problems), "\n".join(axe.report() + problems)
     assert len({tuple(n) for n in navs.values()}) == 1, navs
     assert len(navs["items"]) >= 8, navs

@@ -53,6 +53,9 @@ EXPECTED_PUBLIC = {
     "console_finance.journal",
     "console_finance.trial_balance",
     "console_finance.periods",
+    "console_grni.page",  # the GRNI ageing page: a shell, report and CSV from the API
+    "console_invoices.page",  # supplier invoices: a shell, the queue and decisions via the API
+    "console_landed.page",  # landed costs: a shell, charges and their spread via the API
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker

@@ -16,9 +16,12 @@ def register_blueprints(api: Api) -> None:
     from .count_plans_api import blp as count_plans_blp
     from .count_tasks_api import blp as count_tasks_blp
     from .finance_api import blp as finance_blp
+    from .grni_api import blp as grni_blp
     from .health_api import blp as health_blp
+    from .invoices_api import blp as invoices_blp
     from .items_api import blp as items_blp
     from .labels_api import blp as labels_blp
+    from .landed_costs_api import blp as landed_costs_blp
     from .ledger_api import blp as ledger_blp
     from .locations_api import blp as locations_blp
     from .lots_api import blp as lots_blp
@@ -35,6 +38,7 @@ def register_blueprints(api: Api) -> None:
     from .reorder_policies_api import blp as reorder_policies_blp
     from .replenishment_api import blp as replenishment_blp
     from .returns_api import blp as returns_blp
+    from .settlements_api import blp as settlements_blp
     from .shipping_api import blp as shipping_blp
     from .suggestions_api import blp as suggestions_blp
     from .supplier_items_api import blp as supplier_items_blp
@@ -80,5 +84,9 @@ def register_blueprints(api: Api) -> None:
         replenishment_blp,
         suggestions_blp,
         finance_blp,
+        grni_blp,
+        landed_costs_blp,
+        invoices_blp,
+        settlements_blp,
     ):
         api.register_blueprint(blp)

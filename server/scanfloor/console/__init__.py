@@ -8,7 +8,10 @@ def register_console(app: Flask) -> None:
     from .board_views import bp as board_bp
     from .counts_views import bp as counts_bp
     from .finance_views import bp as finance_bp
+    from .grni_views import bp as grni_bp
+    from .invoice_views import bp as invoices_bp
     from .labels_views import bp as labels_bp
+    from .landed_views import bp as landed_bp
     from .outbox_views import bp as outbox_bp
     from .purchasing_suggest_views import bp as purchasing_bp
     from .purchasing_views import bp as po_bp
@@ -33,3 +36,6 @@ def register_console(app: Flask) -> None:
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(replenishment_bp)
     app.register_blueprint(finance_bp)
+    app.register_blueprint(grni_bp)
+    app.register_blueprint(invoices_bp)
+    app.register_blueprint(landed_bp)
