@@ -28,6 +28,7 @@ from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
 from ..purchasing.demo import seed_demo_purchase_orders
 from .catalog_plan import ItemSpec, plan_catalog
+from .finance_demo import finance_summary, seed_finance_demo
 from .layout import WAREHOUSE, LocationSpec, plan_layout
 from .outbound import outbound_summary, seed_outbound
 from .purchasing_demo import purchasing_summary, seed_purchasing_demo
@@ -80,6 +81,7 @@ def seed_demo() -> str:
         seed_outbound(locations, catalog, stock, layout)
         seed_returns_counts(locations)
         seed_purchasing_demo(locations)
+        seed_finance_demo()
     elapsed = time.perf_counter() - started
     done = f"Demo data seeded in {elapsed:.1f} s."
     if purchase_orders:
@@ -314,6 +316,7 @@ def _summary(headline: str, skipped_users: tuple[str, ...]) -> str:
         *outbound_summary(),
         *returns_counts_summary(),
         *purchasing_summary(),
+        *finance_summary(),
         "",
         "Logins (console at /):",
         f"  {'username':<10}{'password':<10}{'role':<12}{'badge':<12}PIN",

@@ -30,7 +30,15 @@ from ..shipping.models import Carrier
 from ..timeutil import utcnow
 from .catalog_plan import ItemSpec
 from .layout import PACK_STATIONS, WAREHOUSE, LocationSpec
-from .outbound_plan import CARRIER, CARTON_TYPES, CHANNELS, plan_orders, tote_codes
+from .outbound_plan import (
+    CARRIER,
+    CARTON_TYPES,
+    CHANNELS,
+    line_tax,
+    list_price,
+    plan_orders,
+    tote_codes,
+)
 from .stock_plan import ReceiptLine
 
 ORDER_SEED = 8  # its own random stream: the catalog and stock plans stay as they were
@@ -79,12 +87,21 @@ def seed_outbound(
             ship_within_hours=ch.ship_within_hours,
         )
     rng = random.Random(ORDER_SEED)
+    price = {spec.sku: list_price(spec.unit_cost) for spec in catalog}
     for plan in plan_orders(rng, catalog, stock, layout, utcnow()):
         capture_order(
             OrderInput(
                 channel=plan.channel,
                 external_id=plan.external_id,
-                lines=[LineInput(quantity=ln.quantity, sku=ln.sku) for ln in plan.lines],
+                lines=[
+                    LineInput(
+                        quantity=ln.quantity,
+                        sku=ln.sku,
+                        price=price[ln.sku],
+                        tax=line_tax(price[ln.sku], ln.quantity),
+                    )
+                    for ln in plan.lines
+                ],
                 ship_to=dict(plan.ship_to),
                 ordered_at=plan.ordered_at,
             )

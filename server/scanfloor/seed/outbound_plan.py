@@ -14,6 +14,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from .catalog_plan import ItemSpec
 from .layout import LocationSpec
@@ -78,6 +79,23 @@ class ChannelSpec:
     priority: int
     ship_within_hours: int
     order_prefix: str
+
+
+# The demo sells at its standard cost marked up, plus VAT on the whole line, so shipments
+# book revenue and tax (finance/revenue_rules.py) and the margin pages have figures.
+MARKUP = Decimal("2.2")
+VAT = Decimal("0.20")
+CENT = Decimal("0.01")
+
+
+def list_price(unit_cost: Decimal) -> Decimal:
+    """A unit's selling price: the standard cost x MARKUP, to the cent."""
+    return (unit_cost * MARKUP).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_tax(price: Decimal, quantity: int) -> Decimal:
+    """VAT on a whole line, to the cent."""
+    return (price * quantity * VAT).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 CHANNELS = (
