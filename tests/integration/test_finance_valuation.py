@@ -17,7 +17,7 @@ from scanfloor.extensions import db
 from scanfloor.finance.verify import verify
 from tests import finance_helpers as fh
 from tests.counting_helpers import claim, count, count_floor, count_task, finish
-from tests.factories import make_bin, make_po, make_supplier, virtual
+from tests.factories import make_bin, make_lot, make_po, make_supplier, virtual
 from tests.picking_helpers import stock_item
 from tests.returns_helpers import (
     capture,
@@ -262,4 +262,25 @@ def test_a_receipt_without_a_cost_takes_the_last_rate_and_never_refuses(app):
     second = fh.receive(it, s.bin, 2, None)
     mv = fh.movement_value(second)
     assert mv is not None and (D(mv.value), mv.cost_source) == (D("5.00"), "last_rate")
+    assert verify() == []
+
+
+def test_a_lot_tracked_fifo_item_issues_each_lot_at_its_own_cost(app):
+    s = fh.site()
+    it = fh.item("fifo", tracking="lot")
+    cheap, dear = make_lot(it, "L-CHEAP"), make_lot(it, "L-DEAR")
+    vendor, customer = virtual("VENDOR"), virtual("CUSTOMER")
+    fh.posting("receipt", fh.line(it, 5, vendor, s.bin, unit_cost=D("10"), lot_id=cheap.id))
+    fh.posting("receipt", fh.line(it, 5, vendor, s.bin, unit_cost=D("20"), lot_id=dear.id))
+    # Oldest first would take the cheap lot: the dear lot's units leave at the dear cost.
+    res = fh.posting("ship", fh.line(it, 3, s.bin, customer, lot_id=dear.id))
+    mv = fh.movement_value(res.movement_ids[0])
+    assert mv is not None and D(mv.value) == D("60.00")
+    assert fh.layers_left(it, s.wh) == [(5, "10", "50.00"), (2, "20", "40.00")]
+    # Moved to another warehouse and shipped from there, the lot still carries its cost.
+    other = fh.site()
+    fh.move("transfer", it, s.bin, other.bin, 2, lot_id=dear.id)
+    fh.move("transfer", it, s.bin, other.bin, 1, lot_id=cheap.id)
+    res = fh.posting("ship", fh.line(it, 2, other.bin, customer, lot_id=dear.id))
+    assert D(fh.movement_value(res.movement_ids[0]).value) == D("40.00")
     assert verify() == []

@@ -242,3 +242,22 @@ def test_reversing_a_partly_shipped_fifo_receipt_corrects_cogs_for_the_differenc
     assert out.correction == D("-10.00")
     assert out.position.value == 0
     assert out.layers == ()
+
+
+def test_units_of_a_lot_take_that_lots_layers_before_older_ones():
+    layers = [Layer(1, 5, D("10"), D("50.00"), lot_id=7), Layer(2, 5, D("20"), D("100.00"), 8)]
+    out = fifo_issue(Position(10, D("150.00"), D("20")), layers, 3, CENT, lot=8)
+    assert (out.value, out.source) == (D("60.00"), "issue")
+    assert out.layers == (Layer(1, 5, D("10"), D("50.00"), 7), Layer(2, 2, D("20"), D("40.00"), 8))
+
+
+def test_a_lot_whose_own_layers_run_out_takes_the_oldest_others():
+    layers = [Layer(1, 5, D("10"), D("50.00"), lot_id=None), Layer(2, 2, D("20"), D("40.00"), 8)]
+    out = fifo_issue(Position(7, D("90.00"), D("20")), layers, 3, CENT, lot=8)
+    assert out.value == D("50.00")  # both of lot 8 at 20, then one of the untracked at 10
+    assert out.layers == (Layer(1, 4, D("10"), D("40.00"), None),)
+
+
+def test_a_received_lot_gets_its_own_layer():
+    out = fifo_receive(Position(0, D("0"), None), [], 4, D("12.00"), CENT, lot=3)
+    assert out.layers == (Layer(0, 4, D("3.000000"), D("12.00"), 3),)

@@ -43,7 +43,7 @@ _POSITIONS = (
 )
 _LAYERS = (
     select(_CL.c.id, _CL.c.item_id, _CL.c.place_id, _CL.c.quantity_left, _CL.c.unit_cost,
-           _CL.c.value_left)
+           _CL.c.value_left, _CL.c.lot_id)
     .where(_in(_CL.c.item_id, "items"), _in(_CL.c.place_id, "places"), _CL.c.quantity_left > 0)
     .order_by(_CL.c.item_id, _CL.c.place_id, _CL.c.id)
     .with_for_update()
@@ -116,7 +116,7 @@ def load_book(conn: Connection, keys: set[Key], fifo: set[Key]) -> tuple[Book, d
             key = (int(la.item_id), int(la.place_id))
             if key in fifo:
                 layer = Layer(int(la.id), int(la.quantity_left), _rate_of(la.unit_cost),
-                              money_of(la.value_left))  # fmt: skip
+                              money_of(la.value_left), la.lot_id)  # fmt: skip
                 book.layers.setdefault(key, []).append(layer)
     return book, read
 

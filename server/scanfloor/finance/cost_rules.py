@@ -22,10 +22,12 @@ Moving average:
   value until a receipt corrects it. last_rate' = the known rate.
 FIFO:
 - Receive: as the average (same cover and correction when Q < 0), the q - n units left
-  become a new layer (id 0: the caller writes it) at unit cost r, value_left v - real(n).
-  last_rate' = r.
+  become a new layer (id 0: the caller writes it) at unit cost r, value_left v - real(n),
+  of the receipt's lot when the item is lot-tracked. last_rate' = r.
 - Issue k units: consume layers oldest first (by id; unwritten id 0 layers last, in the
-  order given), `prefer` (a layer id, for the reversal of that inbound) first of all. Each
+  order given); units of a lot take that lot's layers first, so a lot keeps its own cost
+  (other layers only when its own run out: stock received before it was tracked);
+  `prefer` (a layer id, for the reversal of that inbound) first of all. Each
   part taken is round(value_left * taken / left) (all that is left takes value_left
   exactly). Units beyond the layers: last_rate (else the newest layer's unit cost), else 0,
   as for the average. value = sum of consumed + the uncovered part. last_rate' = that rate.
@@ -73,6 +75,7 @@ class Layer:
     quantity_left: int
     unit_cost: Decimal
     value_left: Decimal
+    lot_id: int | None = None  # a lot-tracked item's layer belongs to its lot
 
 
 @dataclass(frozen=True)
@@ -170,15 +173,21 @@ def _age_order(layers: Sequence[Layer], prefer: int | None = None) -> list[Layer
 
 
 def fifo_receive(
-    pos: Position, layers: Sequence[Layer], quantity: int, value: Decimal, q: Decimal
+    pos: Position,
+    layers: Sequence[Layer],
+    quantity: int,
+    value: Decimal,
+    q: Decimal,
+    lot: int | None = None,
 ) -> Outcome:
-    """FIFO: `quantity` units worth `value` come in as a new layer (after any shortfall)."""
+    """FIFO: `quantity` units worth `value` (of `lot`, when tracked) come in as a new layer
+    (after any shortfall)."""
     _check(quantity, value)
     incoming = rate(value, quantity)
     n, real, correction = _cover(pos, quantity, value, q)
     kept = [layer for layer in _age_order(layers) if layer.quantity_left > 0]
     if quantity > n:
-        kept.append(Layer(0, quantity - n, incoming, value - real))
+        kept.append(Layer(0, quantity - n, incoming, value - real, lot))
     after = Position(pos.quantity + quantity, pos.value + value - correction, incoming)
     return Outcome(after, value, incoming, "receipt", layers=tuple(kept), correction=correction)
 
@@ -191,12 +200,18 @@ def fifo_issue(
     prefer: int | None = None,
     *,
     value: Decimal | None = None,
+    lot: int | None = None,
 ) -> Outcome:
-    """FIFO: `quantity` units go out, oldest layers first (`prefer` first of all)."""
+    """FIFO: `quantity` units go out, oldest layers first (`prefer` first of all; units of
+    `lot`: that lot's layers, oldest first, before any other)."""
     _check(quantity, value)
     by_age = _age_order(layers)  # sorted once: the rebuild runs this for every issue
     newest = by_age[-1].unit_cost if by_age else None
-    if prefer is not None:  # stable: the rest keep their age
+    if lot is not None:  # stable: each group keeps its age
+        by_age = [la for la in by_age if la.lot_id == lot] + [
+            la for la in by_age if la.lot_id != lot
+        ]
+    if prefer is not None:
         by_age = [la for la in by_age if la.id == prefer] + [la for la in by_age if la.id != prefer]
     ordered = [layer for layer in by_age if layer.quantity_left > 0]
     known = pos.last_rate if pos.last_rate is not None else newest
@@ -231,7 +246,7 @@ def fifo_issue(
         rate(value, quantity),
         source,
         consumed=tuple(consumed),
-        # What is left is in age order already, but a preferred layer's rest goes back to its age.
-        layers=tuple(after) if prefer is None else tuple(_age_order(after)),
+        # What is left is in age order already, unless a preferred layer or lot went first.
+        layers=tuple(after) if prefer is None and lot is None else tuple(_age_order(after)),
         correction=correction,
     )

@@ -225,7 +225,8 @@ def _issue(ln: LineFacts, book: Book, key: Key, q: Decimal) -> Outcome:
         out = average_issue(pos, ln.quantity, q, value=given)
     else:
         prefer = ln.original.layer_id if ln.original else None
-        out = fifo_issue(pos, book.layers.get(key, []), ln.quantity, q, prefer, value=given)
+        out = fifo_issue(pos, book.layers.get(key, []), ln.quantity, q, prefer, value=given,
+                         lot=ln.lot_id)  # fmt: skip
         book.layers[key] = list(out.layers)
     book.positions[key] = out.position
     return out
@@ -254,12 +255,12 @@ def _receive(
     if ln.method != FIFO:
         out = average_receive(pos, ln.quantity, value, q)
     else:
-        out = fifo_receive(pos, book.layers.get(key, []), ln.quantity, value, q)
+        out = fifo_receive(pos, book.layers.get(key, []), ln.quantity, value, q, ln.lot_id)
         kept = []
         for layer in out.layers:
             if layer.id == 0:
                 layer = Layer(book.new_id(), layer.quantity_left, layer.unit_cost,
-                              layer.value_left)  # fmt: skip
+                              layer.value_left, layer.lot_id)  # fmt: skip
                 new.append(NewLayer(layer.id, key[1], layer))
             kept.append(layer)
         book.layers[key] = kept
