@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .allocation.webhook_url_rules import WebhookUrlRefused, check_webhook_url
 from .smtp_rules import MailSettingError, check_mail_from, parse_smtp_url
 
 DEFAULT_SQLITE = "sqlite:///scanfloor.db"
@@ -98,6 +99,10 @@ class Settings:
     # e-mail; and the From address, required with it (smtp_rules.py).
     smtp_url: str = ""
     mail_from: str = ""
+    # Journal entries pushed to an accounting system (finance/journal_push.py): its URL, under
+    # the channel webhooks' URL policy (blank = nothing pushed), and the key that signs them.
+    accounting_url: str = ""
+    accounting_secret: str = ""
     # The outbox dispatcher thread in each server process (never in mode="test" unless a
     # test asks), its idle poll, the lease it holds while delivering, and when it gives up.
     outbox_thread: bool = True
@@ -161,6 +166,8 @@ class Settings:
             ),
             smtp_url=env.get("SCANFLOOR_SMTP_URL", "").strip(),
             mail_from=env.get("SCANFLOOR_MAIL_FROM", "").strip(),
+            accounting_url=env.get("SCANFLOOR_ACCOUNTING_URL", "").strip(),
+            accounting_secret=env.get("SCANFLOOR_ACCOUNTING_SECRET", ""),
             outbox_thread=_bool(env.get("SCANFLOOR_OUTBOX_THREAD"), True),
             outbox_poll_seconds=float(env.get("SCANFLOOR_OUTBOX_POLL_SECONDS", "5")),
             outbox_lease_seconds=float(env.get("SCANFLOOR_OUTBOX_LEASE_SECONDS", "60")),
@@ -200,6 +207,7 @@ class Settings:
         if not 1024 <= self.settlement_max_bytes <= 200 * 1024 * 1024:
             raise ConfigError("SCANFLOOR_SETTLEMENT_MAX_BYTES must be between 1 KiB and 200 MiB")
         self._check_mail()
+        self._check_accounting()
         if "*" in self.socketio_allowed_origins:
             raise ConfigError("SCANFLOOR_SOCKETIO_ORIGINS lists origins; '*' would let any site in")
         if self.mode == "production":
@@ -226,6 +234,20 @@ class Settings:
                 check_mail_from(self.mail_from)
             except MailSettingError as exc:
                 raise ConfigError(f"SCANFLOOR_MAIL_FROM: {exc}") from None
+
+    def _check_accounting(self) -> None:
+        if not self.accounting_url:
+            return
+        allow = self.webhook_allow_loopback or self.mode in ("demo", "test")
+        try:
+            check_webhook_url(self.accounting_url, allow_loopback=allow)
+        except WebhookUrlRefused as exc:
+            raise ConfigError(f"SCANFLOOR_ACCOUNTING_URL: {exc.message}") from None
+        if not self.accounting_secret:
+            raise ConfigError(
+                "SCANFLOOR_ACCOUNTING_SECRET must be set with SCANFLOOR_ACCOUNTING_URL "
+                "(it signs every entry pushed)"
+            )
 
     def flask_config(self) -> dict[str, Any]:
         url = self.database_url
@@ -274,6 +296,8 @@ class Settings:
             "SCANFLOOR_SETTLEMENT_MAX_BYTES": self.settlement_max_bytes,
             "SCANFLOOR_SMTP_URL": self.smtp_url,
             "SCANFLOOR_MAIL_FROM": self.mail_from,
+            "SCANFLOOR_ACCOUNTING_URL": self.accounting_url,
+            "SCANFLOOR_ACCOUNTING_SECRET": self.accounting_secret,
             # The sign-in throttle's store (auth/throttle.py; a sliding window in it).
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
         }

@@ -121,13 +121,14 @@ class Journal(MethodView):
     @blp.response(200, JournalPageSchema)
     @requires("manager")
     def get(self, args: dict[str, Any]) -> Page[EntryView]:
-        """Journal entries with their lines, newest first (by period, account or movement)."""
+        """Journal entries with their lines, newest first (by period, account, movement, entry)."""
         return queries.journal(
             args["period"],
             args["account"],
             args["movement"],
             limit=args.get("limit"),
             cursor=args.get("cursor"),
+            entry_id=args["entry"],
         )
 
 
@@ -137,7 +138,12 @@ def _every_entry(args: dict[str, Any]) -> list[EntryView]:
     cursor: str | None = None
     while True:
         page = queries.journal(
-            args["period"], args["account"], args["movement"], limit=MAX_PAGE, cursor=cursor
+            args["period"],
+            args["account"],
+            args["movement"],
+            limit=MAX_PAGE,
+            cursor=cursor,
+            entry_id=args["entry"],
         )
         found += page.rows
         cursor = page.next_cursor

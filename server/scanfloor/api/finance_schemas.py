@@ -81,6 +81,7 @@ class JournalArgs(RequestSchema):
     movement = BigId(
         strict=False, load_default=None, metadata={"description": "The movement's entries"}
     )
+    entry = BigId(strict=False, load_default=None, metadata={"description": "One entry, by id"})
     limit = fields.Integer(validate=validate.Range(1, 200))
     cursor = Cursor(metadata={"description": "next_cursor of the previous page"})
 
@@ -93,6 +94,7 @@ class JournalCsvArgs(RequestSchema):
     movement = BigId(
         strict=False, load_default=None, metadata={"description": "The movement's entries"}
     )
+    entry = BigId(strict=False, load_default=None, metadata={"description": "One entry, by id"})
 
 
 class TrialBalanceArgs(RequestSchema):

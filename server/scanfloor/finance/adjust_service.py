@@ -36,6 +36,7 @@ from .cost_rules import Layer
 from .document_models import CostAdjustment
 from .errors import PeriodClosed
 from .journal_models import JournalEntry, JournalLine
+from .journal_push import enqueue_entries
 from .method_sql import methods_of
 from .money import quantum
 from .period_rules import period_of
@@ -254,6 +255,7 @@ def write_document_entry(
         ).scalar_one()
     )  # fmt: skip
     conn.execute(_INSERT_LINES, [{**r, "entry_id": entry_id} for r in rows])
+    enqueue_entries(conn, [entry_id])
     return entry_id
 
 

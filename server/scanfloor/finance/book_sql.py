@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from .cost_rules import Layer, Position
 from .journal_models import JournalEntry, JournalLine
+from .journal_push import enqueue_entries
 from .models import AccountRole, FiscalPeriod
 from .money import RATE_PLACES, rate
 from .valuation_models import CostLayer, LayerIssue, MovementValue, StockValue
@@ -279,3 +280,4 @@ def _write_entries(conn: Connection, valued: Sequence[Valued], head: dict[str, A
             for v, e in zip(valued, ids, strict=True) for b in v.lines
         ],
     )  # fmt: skip
+    enqueue_entries(conn, ids)

@@ -1,7 +1,8 @@
 /* Scanfloor console, journal: entries newest first, each with its lines (account, warehouse,
  * debit, credit) in a <tbody> of its own; filters by month, account (from the chart the
  * trial balance lists) and movement, also read from the page's query string so other pages
- * link to a movement's entries; the CSV link follows the filters. Built on
+ * link to a movement's entries; ?entry=<id> in the page's URL shows that one entry (until
+ * the filters are submitted); the CSV link follows the filters. Built on
  * window.ScanfloorConsole, ScanfloorBuying and ScanfloorFinance; values from the API are
  * written with textContent. */
 (function () {
@@ -55,10 +56,10 @@
   function load(more) {
     C.clearError();
     var query = { period: filter.period, account: filter.account, movement: filter.movement,
-                  limit: 50 };
+                  entry: filter.entry, limit: 50 };
     if (more) query.cursor = cursor;
     F.csvLink($("entries-csv"), { period: filter.period, account: filter.account,
-                                  movement: filter.movement });
+                                  movement: filter.movement, entry: filter.entry });
     return C.call("GET", "/finance/journal", { query: query }).then(function (body) {
       if (!more) clearEntries();
       B.rows(body, ["entries"]).forEach(function (entry) {
@@ -68,7 +69,7 @@
       cursor = (body && body.next_cursor) || null;
       $("entries-more").hidden = !cursor;
       $("entries-count").textContent = C.plural(shown, "entry", "entries") +
-        (cursor ? " so far" : "");
+        (cursor ? " so far" : "") + (filter.entry ? " (entry " + filter.entry + " only)" : "");
       C.showRows("entries", shown);
     }).catch(F.failed("entries"));
   }
@@ -85,7 +86,8 @@
     filter = {
       period: $("entries-period").value || undefined,
       account: $("entries-account").value || undefined,
-      movement: B.valueOf("entries-movement")
+      movement: B.valueOf("entries-movement"),
+      entry: event ? undefined : (F.param("entry") || undefined)
     };
     return load(false);
   }
