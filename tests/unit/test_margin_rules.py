@@ -1,0 +1,97 @@
+"""Margin rules: gross margin = revenue net of returns credited - COGS net of restocked
+returns - channel fees (- shipping where known); its percentage of net revenue; an order's
+amounts split over its lines to the cent; rows grouped by line, channel, warehouse, path
+and month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from scanfloor.finance.margin_rules import (
+    Fact,
+    Figures,
+    allocate,
+    key_of,
+    margin_pct,
+    revenue_weights,
+    roll_up,
+    split_by_line,
+    total,
+)
+from scanfloor.finance.revenue_rules import LineRow
+
+D = Decimal
+Q = D("0.01")
+
+
+def test_gross_margin_is_net_revenue_less_net_cogs_less_fees_with_shipping_unknown():
+    f = Figures(revenue=D("100.00"), returns_credited=D("20.00"), cogs=D("40.00"),
+                returns_restocked=D("8.00"), channel_fees=D("3.50"))  # fmt: skip
+    assert (f.net_revenue, f.net_cogs) == (D("80.00"), D("32.00"))
+    assert f.gross_margin == D("44.50")
+    assert f.shipping_cost is None
+    assert f.margin_pct == D("55.63")  # 44.50 / 80.00 = 55.625 % half up
+
+
+def test_a_known_shipping_cost_is_subtracted():
+    f = Figures(revenue=D("10.00"), cogs=D("4.00"), shipping_cost=D("2.50"))
+    assert f.gross_margin == D("3.50")
+    assert (f + Figures(revenue=D("1.00"))).shipping_cost == D("2.50")
+    assert (Figures() + Figures()).shipping_cost is None
+
+
+def test_margin_percent_is_none_without_revenue_and_may_be_negative():
+    assert margin_pct(D("-5.00"), D("0")) is None
+    assert margin_pct(D("-1.00"), D("3.00")) == D("-33.33")
+
+
+@pytest.mark.parametrize(
+    ("amount", "weights", "parts"),
+    [
+        (D("10.00"), [D(1), D(1), D(1)], [D("3.34"), D("3.33"), D("3.33")]),
+        (D("10.00"), [D(0), D(0)], [D("5.00"), D("5.00")]),
+        (D("-1.00"), [D(1), D(2)], [D("-0.33"), D("-0.67")]),
+        (D("7.00"), [D("30.00"), D("0")], [D("7.00"), D("0.00")]),
+    ],
+)
+def test_an_amount_splits_in_proportion_and_the_parts_sum_to_it(amount, weights, parts):
+    got = allocate(amount, weights, Q)
+    assert got == parts
+    assert sum(got, D(0)) == amount
+
+
+def test_an_order_splits_by_what_each_line_booked_so_far():
+    rows = [
+        LineRow(1, 1, 2, D("10.00"), None, None),
+        LineRow(2, 2, 1, D("30.00"), D("5.00"), None),
+        LineRow(3, 3, 1, None, None, None),  # no price: books nothing
+    ]
+    weights = revenue_weights(rows, {1: 2, 2: 1, 3: 1}, Q)
+    assert weights == {1: D("20.00"), 2: D("25.00"), 3: D("0")}
+    assert split_by_line(D("9.00"), weights, Q) == {1: D("4.00"), 2: D("5.00"), 3: D("0.00")}
+    assert split_by_line(D("9.00"), {}, Q) == {None: D("9.00")}
+
+
+def _fact(order: int, line: int, channel: str, month: str, revenue: str, cogs: str) -> Fact:
+    return Fact(order, f"E{order}", line, "SKU", channel, "WH1", "DHL", "standard", month,
+                Figures(revenue=D(revenue), cogs=D(cogs)))  # fmt: skip
+
+
+def test_rows_group_by_each_key_and_drop_the_empty_ones():
+    facts = [
+        _fact(1, 1, "WEB", "2025-01", "10.00", "4.00"),
+        _fact(1, 1, "WEB", "2025-02", "5.00", "2.00"),
+        _fact(2, 1, "AMZ", "2025-02", "8.00", "3.00"),
+        _fact(3, 1, "AMZ", "2025-02", "0", "0"),
+    ]
+    by_channel = roll_up(facts, "channel")
+    assert list(by_channel) == [("AMZ",), ("WEB",)]
+    assert by_channel[("WEB",)][1].gross_margin == D("9.00")
+    assert [k for k in roll_up(facts, "month")] == [("2025-01",), ("2025-02",)]
+    assert list(roll_up(facts, "order_line")) == [(1, 1), (2, 1)]
+    assert key_of(facts[0], "path") == ("WEB", "WH1", "DHL", "standard")
+    assert total(f for _, f in by_channel.values()).gross_margin == D("14.00")
+    with pytest.raises(ValueError):
+        key_of(facts[0], "sku")
