@@ -27,7 +27,8 @@ def test_every_orders_and_channels_page_is_public_html_with_the_shared_sign_in(c
     assert 'id="workspace"' in html
     scripts = re.findall(r'<script src="([^"]+)"', html)
     names = [s.split("?")[0].rsplit("/", 1)[-1] for s in scripts]
-    assert names == ["console.js", "console_alloc.js"]
+    money = ["console_order_money.js"] if path == "/console/orders/1" else []  # its money card
+    assert names == ["console.js", "console_alloc.js", *money]
 
 
 def test_the_page_script_reads_the_orders_channels_and_report_endpoints(client):

@@ -1,6 +1,7 @@
 """The demo's finance: a posted supplier invoice, one waiting in the approval queue for
 someone other than the manager who entered it, a freight charge spread over real receipts,
-demo orders priced with VAT, and books that verify and rebuild clean."""
+demo orders priced with VAT, a WEB Shopify payout with its fees and one refund exception,
+and books that verify and rebuild clean."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from sqlalchemy import select
 from scanfloor.allocation.models import OrderLine
 from scanfloor.auth.models import User
 from scanfloor.extensions import db
-from scanfloor.finance.document_models import CostAdjustment, LandedCost, SupplierInvoice
+from scanfloor.finance.document_models import (
+    ChannelSettlement,
+    ChannelSettlementLine,
+    CostAdjustment,
+    LandedCost,
+    SupplierInvoice,
+)
 from scanfloor.finance.invoice_service import approve_invoice
 from scanfloor.finance.rebuild import rebuild_check
 from scanfloor.finance.verify import verify
@@ -59,3 +66,28 @@ def test_demo_orders_carry_prices_and_vat(seeded):
     for ln in lines:
         net = Decimal(str(ln.price)) * ln.quantity
         assert abs(Decimal(str(ln.tax)) - net * VAT) <= Decimal("0.005")
+
+
+def test_the_demo_imports_a_web_payout_with_its_fees_booked_and_one_refund_exception(seeded):
+    from scanfloor.finance.settlement_exceptions import settlement_exceptions
+    from tests import finance_helpers as fh
+
+    (payout,) = db.session.scalars(select(ChannelSettlement)).all()
+    lines = db.session.scalars(
+        select(ChannelSettlementLine).where(ChannelSettlementLine.settlement_id == payout.id)
+    ).all()
+    charges = [ln for ln in lines if ln.kind == "order"]
+    assert charges and all(ln.order_id is not None for ln in lines if ln.kind != "payout")
+    fees = sum(Decimal(str(ln.fee)) for ln in lines)
+    for ln in charges:  # 2.9 % + 0.30 of each charge, to the cent
+        amount = Decimal(str(ln.amount))
+        expected = (amount * Decimal("0.029") + Decimal("0.30")).quantize(Decimal("0.01"))
+        assert abs(Decimal(str(ln.fee)) - expected) <= Decimal("0.005")
+    net = sum(Decimal(str(ln.amount)) - Decimal(str(ln.fee)) for ln in lines if ln.kind != "payout")
+    assert Decimal(str(payout.total)) == net and payout.entry_id is not None
+    assert fh.balance("channel_fees") == fees
+    assert fh.balance("channel_clearing") == net
+    refunds = settlement_exceptions(queue="refund_without_return")
+    assert [(e.channel, e.queue) for e in refunds] == [("WEB", "refund_without_return")]
+    assert f"Settlements: 1 Shopify payout {payout.reference} of WEB imported" in seeded
+    assert verify() == []

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from ..allocation import changes_service, order_import, order_views, orders_service, realloc
 from ..allocation.engine import AllocationSummary
 from ..auth.guard import current_principal, requires
+from ..finance.order_money import order_money
 from ..picking.cancel_service import cancel_picking_order
 from .allocation_schemas import (
     AllocationRunSchema,
@@ -28,6 +29,7 @@ from .allocation_schemas import (
     OrderSchema,
 )
 from .idempotency import idempotent, replay_header, request_key
+from .order_money_schemas import OrderDetailSchema
 
 blp = Blueprint("orders_api", __name__, url_prefix="/api/v1", description="Orders and allocation")
 
@@ -56,11 +58,13 @@ class Orders(MethodView):
 
 @blp.route("/orders/<bigid:order_id>")
 class OrderById(MethodView):
-    @blp.response(200, OrderSchema)
+    @blp.response(200, OrderDetailSchema)
     @requires("supervisor")
-    def get(self, order_id: int) -> order_views.OrderView:
-        """One order with its lines and reservations."""
-        return order_views.order_view(order_id)
+    def get(self, order_id: int) -> dict[str, Any]:
+        """One order with its lines, reservations and (managers) its money status."""
+        view = order_views.order_view(order_id)
+        money = order_money(order_id) if current_principal().has_role("manager") else None
+        return {**vars(view), "finance": money}
 
 
 @blp.route("/orders/<bigid:order_id>/events")

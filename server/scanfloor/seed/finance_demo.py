@@ -8,6 +8,11 @@ opens the finance pages to figures that tie out:
   approve it as `admin`: the person who entered it may not);
 - a freight charge on the first PO's receipts, spread by value (a landed cost: docs/
   landed-cost.md), part of it to stock still on hand and part to COGS for what has shipped.
+- one Shopify payout of the WEB channel imported as a channel settlement (its CSV export
+  built here): a charge per order (the orders whose shipments booked revenue, else the WEB
+  orders the demo captured) at its lines' price x quantity + tax, a fee of 2.9 % + 0.30 on
+  each, one refund of an order with no return arrived (the "refund without return"
+  exception), and the payout row adding up to what reached the bank.
 Shipments of the demo's captured orders book revenue and VAT at their prices
 (seed/outbound_plan.py: list_price, line_tax). Only POs in the functional currency are
 invoiced (invoices in another currency are refused for now).
@@ -21,20 +26,31 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..allocation.models import Channel, Order, OrderLine
 from ..auth.models import User
 from ..extensions import db
-from ..finance.document_models import LandedCost, SupplierInvoice
+from ..finance.document_models import ChannelSettlement, LandedCost, SupplierInvoice
 from ..finance.invoice_service import enter_invoice
 from ..finance.invoice_views import InvoiceLineSpec
+from ..finance.journal_models import JournalEntry
 from ..finance.landed_service import add_landed_cost
+from ..finance.settlement_exceptions import settlement_exceptions
+from ..finance.settlement_service import import_settlement
 from ..purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from ..receiving.models import Receipt, ReceiptLine
+from ..returns.models import ReturnAuthorisation
 from ..timeutil import utcnow
 
 PRICE_TOLERANCE = Decimal("2")  # % the held invoice's supplier accepts
 OVER_PRICE = Decimal("1.06")  # the held line's price against the PO's
 FREIGHT_SHARE = Decimal("0.04")  # the freight bill against the first PO's received value
 CENT = Decimal("0.01")
+FEE_RATE, FEE_FIXED = Decimal("0.029"), Decimal("0.30")  # the payout's fee on each charge
+PREPAID = 3  # orders the payout charges when none has shipped yet
+PAYOUT_CHANNEL, PAYOUT_ID = "WEB", "81000001"
+SHOPIFY_HEAD = ('"Transaction Date","Type","Order","Card Brand","Card Source","Payout Status",'
+                '"Payout Date","Payout ID","Available On","Amount","Fee","Net","Checkout",'
+                '"Currency"')  # fmt: skip
 
 
 def _received_pos() -> list[tuple[PurchaseOrder, list[PurchaseOrderLine]]]:
@@ -69,10 +85,11 @@ def _spec(line: PurchaseOrderLine, factor: Decimal = Decimal(1)) -> InvoiceLineS
 
 
 def seed_finance_demo() -> None:
-    """The invoices and the landed cost described in the module docstring."""
+    """The payout, the invoices and the landed cost described in the module docstring."""
     pos = _received_pos()
     manager = _user("manager")
     today = utcnow().date()
+    seed_demo_payout(manager)
     if not pos:
         return
     first, first_lines = pos[0]
@@ -97,16 +114,88 @@ def seed_finance_demo() -> None:
                         "Inbound freight, demo", today, manager)  # fmt: skip
 
 
+def _payout_orders() -> list[tuple[Order, Decimal]]:
+    """The WEB orders the payout charges, each with its lines' price x quantity + tax: those
+    whose shipments booked revenue, else the first PREPAID priced ones the demo captured
+    (paid by the channel before they ship, as a web shop's card charges are: they show as
+    "settled, not shipped" until someone ships them)."""
+    rows = db.session.execute(
+        select(Order, OrderLine.price, OrderLine.quantity, OrderLine.tax)
+        .join(Channel, Channel.id == Order.channel_id)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Channel.code == PAYOUT_CHANNEL, OrderLine.price.is_not(None))
+        .order_by(Order.id, OrderLine.id)
+    ).all()
+    totals: dict[int, tuple[Order, Decimal]] = {}
+    for order, price, quantity, tax in rows:
+        line = Decimal(str(price)) * quantity + Decimal(str(tax or 0))
+        got = totals.get(order.id, (order, Decimal(0)))
+        totals[order.id] = (order, got[1] + line)
+    booked = set(db.session.scalars(
+        select(JournalEntry.source_id).where(JournalEntry.kind == "revenue",
+                                             JournalEntry.source_type == "order")
+    ))  # fmt: skip
+    shipped = [v for oid, v in totals.items() if str(oid) in booked]
+    chosen = shipped or list(totals.values())[:PREPAID]
+    return [(o, amount.quantize(CENT, ROUND_HALF_UP)) for o, amount in chosen]
+
+
+def _csv_row(on: str, kind: str, order: str, payout_day: str, amount: Decimal, fee: Decimal,
+             currency: str) -> str:  # fmt: skip
+    cells = [f"{on} 10:00:00 +0000", kind, order, "visa" if order else "",
+             "online" if order else "", "paid", payout_day, PAYOUT_ID, payout_day,
+             str(amount), str(fee), str(amount - fee), "1" if order else "", currency]  # fmt: skip
+    return ",".join(f'"{c}"' for c in cells)
+
+
+def seed_demo_payout(actor_id: int | None) -> None:
+    """The WEB channel's Shopify payout (module docstring), imported as its file would be."""
+    orders = _payout_orders()
+    if not orders:
+        return
+    currency = str(current_app.config.get("SCANFLOOR_CURRENCY") or "EUR").strip().upper()
+    payout_day = utcnow().date().isoformat()
+    rows, total = [SHOPIFY_HEAD], Decimal(0)
+    for order, amount in orders:
+        fee = (amount * FEE_RATE + FEE_FIXED).quantize(CENT, ROUND_HALF_UP)
+        on = order.ordered_at.date().isoformat()
+        rows.append(_csv_row(on, "charge", f"#{order.external_id}", payout_day, amount, fee,
+                             currency))  # fmt: skip
+        total += amount - fee
+    arrived = set(db.session.scalars(
+        select(ReturnAuthorisation.order_id).where(ReturnAuthorisation.arrived_at.is_not(None))
+    ))  # fmt: skip
+    refunded = next(((o, a) for o, a in orders if o.id not in arrived), None)
+    if refunded is not None:
+        refund = -(refunded[1] / 2).quantize(CENT, ROUND_HALF_UP)
+        rows.append(_csv_row(payout_day, "refund", f"#{refunded[0].external_id}", payout_day,
+                             refund, Decimal("0.00"), currency))  # fmt: skip
+        total += refund
+    rows.append(_csv_row(payout_day, "payout", "", payout_day, -total, Decimal("0.00"),
+                         currency))  # fmt: skip
+    data = ("\n".join(rows) + "\n").encode()
+    import_settlement(PAYOUT_CHANNEL, "shopify_payouts", data, actor_id)
+
+
 def finance_summary() -> list[str]:
     """Lines for the seed's summary: what waits in the invoice queue and what was charged."""
     count = db.session.scalar
     posted = count(select(func.count()).where(SupplierInvoice.status == "posted")) or 0
     held = count(select(func.count()).where(SupplierInvoice.status == "held")) or 0
     charges = count(select(func.count()).select_from(LandedCost)) or 0
-    if not (posted or held or charges):
-        return []
-    return [
-        f"Finance: {posted} supplier invoice(s) posted, {held} held for approval "
-        f"(approve as admin at /console/invoices), {charges} landed cost(s); valuation, "
-        "journal, trial balance and GRNI ageing at /console/finance"
-    ]
+    out = []
+    if posted or held or charges:
+        out.append(
+            f"Finance: {posted} supplier invoice(s) posted, {held} held for approval "
+            f"(approve as admin at /console/invoices), {charges} landed cost(s); valuation, "
+            "journal, trial balance and GRNI ageing at /console/finance"
+        )
+    payout = db.session.scalars(select(ChannelSettlement).order_by(ChannelSettlement.id)).first()
+    if payout is not None:
+        queues = {e.queue for e in settlement_exceptions()}
+        out.append(
+            f"Settlements: 1 Shopify payout {payout.reference} of {PAYOUT_CHANNEL} imported "
+            f"(total {Decimal(str(payout.total)).quantize(CENT)}, fees booked); exceptions "
+            f"({', '.join(sorted(queues)) or 'none'}) at /console/settlements"
+        )
+    return out

@@ -112,6 +112,7 @@
     $("order-external").textContent = order.external_id;
     $("order-region").textContent = order.ship_to_region || DASH;
     $("order-ordered").textContent = C.formatTime(order.ordered_at);
+    if (window.ScanfloorOrderMoney) window.ScanfloorOrderMoney.show(order.finance);
     var skuOfLine = {};
     var lines = C.clearBody($("lines-table"));
     (order.lines || []).forEach(function (ln) {
