@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..catalog.models import Item, Location
@@ -33,7 +33,9 @@ _MOVEMENTS = (
     select(
         _RL.c.receipt_id, _RL.c.id.label("receipt_line_id"), _M.c.id.label("movement_id"),
         _M.c.item_id, _I.c.sku, _M.c.quantity, _MV.c.to_place_id, _MV.c.value,
-        _POL.c.unit_cost, _SI.c.case_weight_kg, _SI.c.case_volume_m3, _SI.c.case_pack,
+        # The movement's cost is the functional one (converted at receipt for a foreign PO).
+        func.coalesce(_M.c.unit_cost, _POL.c.unit_cost).label("unit_cost"),
+        _SI.c.case_weight_kg, _SI.c.case_volume_m3, _SI.c.case_pack,
     )
     .select_from(
         _RL.join(_M, and_(_M.c.posting_id == _RL.c.posting_id, _M.c.item_id == _RL.c.item_id,

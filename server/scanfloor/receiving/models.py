@@ -7,8 +7,9 @@ confirmation adds one, in the same transaction as its ledger posting.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..dbtypes import UTCDateTime
@@ -60,4 +61,8 @@ class ReceiptLine(db.Model):  # type: ignore[misc]
     container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     posting_id: Mapped[int] = mapped_column(_BIG, ForeignKey("postings.id"))
+    # A PO in another currency than the functional one: the PO's currency and the rate
+    # (functional units for one unit of it) its cost was converted at when received.
+    currency: Mapped[str | None] = mapped_column(String(3))
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(18, 8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

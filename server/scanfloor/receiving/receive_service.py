@@ -6,6 +6,10 @@ one ledger writer, update the line's totals and the PO's state, and write the re
 Any refusal raises and leaves nothing behind. Column selects and Core statements throughout:
 ORM objects would cost more than the statements on this path.
 
+A PO in another currency than the functional one is costed at the rate of the receipt's
+business day, read before the transaction (receipt_fx.py); no rate known refuses the
+confirmation (exchange_rate_missing) and writes nothing.
+
 Receiving is the `receiving.receive` command (commands/): a confirmation's key
 (Idempotency-Key, or the scan's client_scan_id) replays the first answer and posts nothing.
 """
@@ -13,6 +17,8 @@ Receiving is the `receiving.receive` command (commands/): a confirmation's key
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -23,6 +29,8 @@ from ..catalog.resolve import Resolution
 from ..commands import Command, caller_of
 from ..errors import ApprovalRefused, NotFound, OverReceipt
 from ..extensions import db
+from ..finance.fx_rules import Conversion, functional_cost
+from ..finance.fx_service import DayRate
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import PostingResult, post
 from ..purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
@@ -33,6 +41,7 @@ from .confirmation import Approver, Confirmation, as_answer, fingerprint, mask
 from .destinations import Destination, destination, lot_for, quarantine_for
 from .line_choice import pick_line, scan_item
 from .models import Receipt, ReceiptLine
+from .receipt_fx import conversion, read_rate
 from .rules import (
     ReceivingRuleError,
     ScanWarning,
@@ -56,6 +65,7 @@ _LOCK_PO = (
         _PO.c.state,
         _PO.c.blind_receipt,
         _PO.c.warehouse_id,
+        _PO.c.currency,
         Supplier.over_receipt_tolerance_pct.label("tolerance"),
         # The Vendor location every receipt posts from, in the same round trip.
         _VENDOR.scalar_subquery().label("vendor_id"),
@@ -89,14 +99,11 @@ _NEW_RECEIPT = insert(_RECEIPTS).returning(_RECEIPTS.c.id)
 _NEW_LINE = insert(_RLINES).returning(_RLINES.c.id)
 
 
-def _receipt_id(conn: Connection, po_id: int, actor_id: int | None, device_id: str | None) -> int:
+def _receipt_id(
+    conn: Connection, po_id: int, actor_id: int | None, device_id: str | None, day: date
+) -> int:
     now = utcnow()
-    params = {
-        "po_id": po_id,
-        "actor_id": actor_id,
-        "device_id": device_id,
-        "business_date": now.date(),
-    }
+    params = {"po_id": po_id, "actor_id": actor_id, "device_id": device_id, "business_date": day}
     found = conn.execute(
         _TOUCH_OPEN_RECEIPT, {"b_" + k: v for k, v in params.items()} | {"now": now}
     ).scalar()
@@ -115,6 +122,8 @@ class ReceiveRequest:
     role: str
     approver: Approver | None
     scanned: Resolution | None
+    business_date: date  # the receipt's day (and its exchange rate's)
+    rate: DayRate | None  # the PO's currency and its rate that day, read before the write
 
 
 def receive(
@@ -130,7 +139,10 @@ def receive(
     receipt line, the PO line's totals, the PO's state and any warnings."""
     # Barcodes are parsed before the write transaction starts: it holds the write lock.
     scanned = scan_item(conf.barcode) if conf.barcode else None
-    req = ReceiveRequest(po_id, conf, actor_id, role, approver, scanned)
+    today = utcnow().date()
+    req = ReceiveRequest(
+        po_id, conf, actor_id, role, approver, scanned, today, read_rate(po_id, today)
+    )
     return RECEIVE.run(req, caller=caller_of(actor_id), key=key)
 
 
@@ -144,9 +156,7 @@ def _execute(req: ReceiveRequest) -> dict[str, Any]:
     except ReceivingRuleError as exc:
         raise rule_error(exc) from exc
     line, lines = pick_line(conn, po, req.conf, req.scanned)
-    return _confirm(
-        conn, po, line, lines, req.conf, req.scanned, req.actor_id, req.role, req.approver
-    )
+    return _confirm(conn, po, line, lines, req)
 
 
 def _present(req: ReceiveRequest, answer: dict[str, Any], _replayed: bool) -> dict[str, Any]:
@@ -167,24 +177,22 @@ def _confirm(
     po: Row[Any],
     line: Row[Any],
     lines: list[Row[Any]],
-    conf: Confirmation,
-    scanned: Resolution | None,
-    actor_id: int | None,
-    role: str,
-    approver: Approver | None,
+    req: ReceiveRequest,
 ) -> dict[str, Any]:
     """The steps of one confirmation, in this order: the rules on what it carries, where it
-    lands, the over-receipt approval, the lot, the ledger posting, the PO line and state,
-    and the receipt line."""
-    checked = check_confirmation(line, conf, scanned)
+    lands, the exchange rate of a foreign PO, the over-receipt approval, the lot, the
+    ledger posting, the PO line and state, and the receipt line."""
+    conf, actor_id = req.conf, req.actor_id
+    checked = check_confirmation(line, conf, req.scanned)
     dest = destination(conn, conf.to_location, conf.to_container, po.warehouse_id)
-    approved_by = _approve(po, line, checked, role, approver)
+    fx = conversion(conn, req.rate, po.currency, req.business_date)
+    approved_by = _approve(po, line, checked, req.role, req.approver)
     lot_id = _lot(line, checked)
     quarantine = quarantine_for(conn, dest) if checked.damaged else None
     posted = post(
         PostingRequest(
             movement_type="receipt",
-            lines=_moves(po, line, conf, checked, dest, lot_id, quarantine),
+            lines=_moves(po, line, conf, checked, dest, lot_id, quarantine, fx),
             actor_id=actor_id,
             device_id=conf.device_id,
             source_type="purchase_order",
@@ -193,8 +201,9 @@ def _confirm(
     )
     state = _update_po(conn, po, line, lines, checked)
     return _record(
-        conn, po, line, conf, checked, dest, lot_id, approved_by, posted, state, actor_id
-    )
+        conn, po, line, conf, checked, dest, lot_id, approved_by, posted, state, actor_id,
+        (req.business_date, fx),
+    )  # fmt: skip
 
 
 def _approve(
@@ -251,9 +260,12 @@ def _moves(
     dest: Destination,
     lot_id: int | None,
     quarantine: int | None,
+    fx: Conversion | None,
 ) -> tuple[MovementLine, ...]:
-    """Vendor -> the destination for good units, Vendor -> quarantine for damaged ones."""
+    """Vendor -> the destination for good units, Vendor -> quarantine for damaged ones, at
+    the PO line's cost in the functional currency."""
     vendor = int(po.vendor_id)
+    cost: Decimal = functional_cost(fx, line.unit_cost)
     moves = []
     if checked.good:
         moves.append(
@@ -264,7 +276,7 @@ def _moves(
                 to_location_id=dest.location_id,
                 to_container_id=dest.container_id,
                 lot_id=lot_id,
-                unit_cost=line.unit_cost,
+                unit_cost=cost,
             )
         )
     if quarantine is not None:
@@ -275,7 +287,7 @@ def _moves(
                 from_location_id=vendor,
                 to_location_id=quarantine,
                 lot_id=lot_id,
-                unit_cost=line.unit_cost,
+                unit_cost=cost,
                 reason_code=(conf.damage_reason or "").strip()[:32],
             )
         )
@@ -313,11 +325,14 @@ def _record(
     posted: PostingResult,
     state: str,
     actor_id: int | None,
+    priced: tuple[date, Conversion | None],
 ) -> dict[str, Any]:
-    """Write the receipt line (in today's receipt) and build the answer kept for replays."""
+    """Write the receipt line (in the business day's receipt, with the currency and rate of
+    a foreign PO) and build the answer kept for replays."""
     quantity, damaged, expiry = checked.quantity, checked.damaged, checked.expiry
     received = line.received + quantity
-    receipt_id = _receipt_id(conn, po.id, actor_id, conf.device_id)
+    day, fx = priced
+    receipt_id = _receipt_id(conn, po.id, actor_id, conf.device_id, day)
     stored: dict[str, Any] = {
         "receipt_line": {
             "receipt_id": receipt_id,
@@ -364,6 +379,8 @@ def _record(
                 "container_id": dest.container_id,
                 "approved_by": approved_by,
                 "posting_id": posted.posting_id,
+                "currency": None if fx is None else fx.currency,
+                "exchange_rate": None if fx is None else fx.rate,
                 "created_at": utcnow(),
             }
         ],

@@ -8,6 +8,8 @@ ledger writer with the day it moved (`occurred_at`): opening stock, each receipt
 slot's reserve bin (the putaway step is not replayed), one shipment posting a day to
 CUSTOMER and the restocked customer returns (CUSTOMER -> returns area -> the bin). The
 demand, lead time and supplier performance queries then read what a real history leaves.
+A PO is in its supplier's currency; a foreign one's receipts convert at the rate of their
+day as receiving's do (finance/fx_service.py: its rates are seeded before the history).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from flask import current_app
 from sqlalchemy import insert, select
 
 from ..extensions import db
+from ..finance.fx_rules import functional_cost
+from ..finance.fx_service import receipt_conversion
 from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
-from ..purchasing.models import PurchaseOrder, PurchaseOrderLine
+from ..purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from ..purchasing.rules import approver_needed, po_value
 from ..receiving.models import Receipt, ReceiptLine
 from .purchasing_plan import Flow, HistoryPlan, PoPlan
@@ -76,7 +80,8 @@ def write_history(
 ) -> dict[str, int]:
     """Write the plan (see the module): PO documents, then every posting in time order.
     Returns the PO ids by number."""
-    po_ids = _insert_pos(plan.purchase_orders, items, places, today)
+    currencies = _currencies(places)
+    po_ids = _insert_pos(plan.purchase_orders, items, places, today, currencies)
     events: list[_Event] = []
     if plan.opening:
         when = _at(today, plan.opening[0].day, OPENING_HOUR)
@@ -95,7 +100,8 @@ def write_history(
     for po in plan.purchase_orders:
         if po.arrived_on is not None:
             when = _at(today, po.arrived_on, RECEIPT_HOUR)
-            events.append(_Event(when, 1, _receiver(po, po_ids[po.number], items, places, when)))
+            receiver = _receiver(po, po_ids[po.number], items, places, when, currencies)
+            events.append(_Event(when, 1, receiver))
     for day, flows in _by_day(plan.returns).items():
         when = _at(today, day, RETURN_HOUR)
         lines = tuple(
@@ -164,8 +170,21 @@ def _poster(kind: str, lines: tuple[MovementLine, ...], when: datetime) -> Calla
     return write
 
 
+def _currencies(places: Places) -> dict[str, str]:
+    """The demo suppliers' currencies by code (their POs are in it)."""
+    ids = {v: k for k, v in places.suppliers.items()}
+    rows = db.session.execute(
+        select(Supplier.id, Supplier.currency).where(Supplier.id.in_(list(ids)))
+    ).all()
+    return {ids[int(i)]: str(c) for i, c in rows}
+
+
 def _insert_pos(
-    pos: Sequence[PoPlan], items: Sequence[SlotItem], places: Places, today: date
+    pos: Sequence[PoPlan],
+    items: Sequence[SlotItem],
+    places: Places,
+    today: date,
+    currencies: dict[str, str],
 ) -> dict[str, int]:
     """The PO rows with their stamps (created, approved and sent on the order day; closed
     when the plan closed them) and their lines' received totals."""
@@ -193,7 +212,7 @@ def _insert_pos(
                 if po.closed_on is None
                 else _at(today, po.closed_on, ORDER_HOUR + 6),
                 "warehouse_id": places.warehouse,
-                "currency": "EUR",
+                "currency": currencies[po.supplier],
                 "revision": 0,
                 "approved_by": approver,
                 "approved_at": ordered - timedelta(hours=1),
@@ -229,12 +248,19 @@ def _insert_pos(
 
 
 def _receiver(
-    po: PoPlan, po_id: int, items: Sequence[SlotItem], places: Places, when: datetime
+    po: PoPlan,
+    po_id: int,
+    items: Sequence[SlotItem],
+    places: Places,
+    when: datetime,
+    currencies: dict[str, str],
 ) -> Callable[[], None]:
     """Receive what the plan says arrived: one posting Vendor -> reserve bins, one receipt
-    document of that day with a line per PO line, as receiving would have written them."""
+    document of that day with a line per PO line, as receiving would have written them
+    (a foreign PO's costs converted at the day's rate, recorded on the lines)."""
 
     def receive() -> None:
+        fx = receipt_conversion(db.session.connection(), currencies[po.supplier], when.date())
         arrived = [(n, ln) for n, ln in enumerate(po.lines, start=1) if ln.received]
         moves = tuple(
             MovementLine(
@@ -242,7 +268,7 @@ def _receiver(
                 quantity=ln.received,
                 from_location_id=places.vendor,
                 to_location_id=_bin(items[ln.slot]),
-                unit_cost=items[ln.slot].unit_cost,
+                unit_cost=functional_cost(fx, items[ln.slot].unit_cost),
             )
             for _, ln in arrived
         )
@@ -275,6 +301,8 @@ def _receiver(
                     "variance": max(0, ln.received - ln.ordered),
                     "location_id": _bin(items[ln.slot]),
                     "posting_id": posting,
+                    "currency": None if fx is None else fx.currency,
+                    "exchange_rate": None if fx is None else fx.rate,
                     "created_at": when,
                 }
                 for n, ln in arrived
