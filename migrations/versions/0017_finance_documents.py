@@ -4,9 +4,13 @@ cleared from GRNI, landed costs and the receipts they are spread over, and cost_
 gone); matches and adjustments are append-only. Suppliers gain invoice quantity and price
 tolerances (0 %: existing suppliers match exactly until someone sets them); order lines
 gain the discount and tax the channel charged (NULL for existing lines: no discount, no
-tax known); channel settlements and their lines arrive empty. Three account roles join
+tax known); channel settlements and their lines arrive empty; exchange rates arrive empty
+and receipt lines gain the currency and rate a foreign PO's cost was converted at (NULL
+for existing lines: received before any conversion). Four account roles join
 the chart: landed_cost (2300 Landed costs accrued), channel_clearing (1250 Channel
-clearing) and channel_fees (6100 Channel fees).
+clearing), channel_fees (6100 Channel fees) and opening_balance (3000 Opening balance
+equity). Stock on hand from before valuation can now be valued once (opening_values,
+append-only; its FIFO layers have no movement: cost_layers.movement_id becomes nullable).
 
 Revision ID: 0017
 Revises: 0016
@@ -26,7 +30,7 @@ branch_labels = None
 depends_on = None
 
 
-APPEND_ONLY = ("cost_adjustments", "supplier_invoice_matches")
+APPEND_ONLY = ("cost_adjustments", "supplier_invoice_matches", "opening_values")
 OLD_ROLES = (
     "inventory", "in_transit", "grni", "accounts_payable", "price_variance", "cogs",
     "shrinkage", "scrap_expense", "rounding", "revenue", "channel_receivable", "tax_payable",
@@ -36,6 +40,7 @@ NEW_CHART = (
     ("1250", "Channel clearing", "asset", "channel_clearing"),
     ("2300", "Landed costs accrued", "liability", "landed_cost"),
     ("6100", "Channel fees", "expense", "channel_fees"),
+    ("3000", "Opening balance equity", "equity", "opening_balance"),
 )
 NEW_ROLES = OLD_ROLES + tuple(r for _, _, _, r in NEW_CHART)
 
@@ -466,6 +471,70 @@ def upgrade():
             batch_op.f("ix_channel_settlement_lines_settlement_id"), ["settlement_id"], unique=False
         )
 
+    op.create_table(
+        "exchange_rates",
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("rate_date", sa.Date(), nullable=False),
+        sa.Column("rate", sa.Numeric(precision=18, scale=8), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", scanfloor.dbtypes.UTCDateTime(), nullable=False),
+        sa.CheckConstraint("rate > 0", name=op.f("ck_exchange_rates_rate_positive")),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_exchange_rates_created_by_users")
+        ),
+        sa.PrimaryKeyConstraint("currency", "rate_date", name=op.f("pk_exchange_rates")),
+    )
+    with op.batch_alter_table("receipt_lines", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("currency", sa.String(length=3), nullable=True))
+        batch_op.add_column(
+            sa.Column("exchange_rate", sa.Numeric(precision=18, scale=8), nullable=True)
+        )
+
+    op.create_table(
+        "opening_values",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("place_id", sa.Integer(), nullable=False),
+        sa.Column("lot_id", sa.Integer(), nullable=True),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("value", sa.Numeric(precision=20, scale=4), nullable=False),
+        sa.Column("unit_cost", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("cost_source", sa.String(length=16), nullable=False),
+        sa.Column("correction", sa.Numeric(precision=20, scale=4), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column("after_movement_id", sa.BigInteger(), nullable=False),
+        sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", scanfloor.dbtypes.UTCDateTime(), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_opening_values_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_opening_values_created_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["journal_entries.id"],
+            name=op.f("fk_opening_values_entry_id_journal_entries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["items.id"], name=op.f("fk_opening_values_item_id_items")
+        ),
+        sa.ForeignKeyConstraint(
+            ["lot_id"], ["lots.id"], name=op.f("fk_opening_values_lot_id_lots")
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["locations.id"], name=op.f("fk_opening_values_place_id_locations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_values")),
+    )
+    with op.batch_alter_table("opening_values", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_opening_values_item_id"), ["item_id"], unique=False)
+
+    with op.batch_alter_table("cost_layers", schema=None) as batch_op:
+        batch_op.alter_column(
+            "movement_id", existing_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=True,
+        )  # fmt: skip
+
     _set_role_check(NEW_ROLES)
     _add_chart()
     _append_only_triggers()
@@ -480,6 +549,21 @@ def downgrade():
         + ")"
     )
     _set_role_check(OLD_ROLES)
+    with op.batch_alter_table("opening_values", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_opening_values_item_id"))
+    op.drop_table("opening_values")
+    # Layers of the opening valuation have no movement: they go before the column is
+    # required again (their stock values stay, as any value does on a downgrade).
+    op.execute("DELETE FROM cost_layers WHERE movement_id IS NULL")
+    with op.batch_alter_table("cost_layers", schema=None) as batch_op:
+        batch_op.alter_column(
+            "movement_id", existing_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        )  # fmt: skip
+    with op.batch_alter_table("receipt_lines", schema=None) as batch_op:
+        batch_op.drop_column("exchange_rate")
+        batch_op.drop_column("currency")
+    op.drop_table("exchange_rates")
     with op.batch_alter_table("channel_settlement_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_channel_settlement_lines_settlement_id"))
         batch_op.drop_index("ix_channel_settlement_lines_reference")

@@ -12,12 +12,20 @@ from .finance.document_models import (
     CostAdjustment,
     LandedCost,
     LandedCostReceipt,
+    OpeningValue,
     SupplierInvoice,
     SupplierInvoiceLine,
     SupplierInvoiceMatch,
 )
 from .finance.journal_models import JournalEntry, JournalLine
-from .finance.models import Account, AccountRole, CategoryCostMethod, FiscalPeriod, ItemCostMethod
+from .finance.models import (
+    Account,
+    AccountRole,
+    CategoryCostMethod,
+    ExchangeRate,
+    FiscalPeriod,
+    ItemCostMethod,
+)
 from .finance.valuation_models import CostLayer, LayerIssue, MovementValue, StockValue
 from .ledger.models import Balance, Movement, Posting
 from .outbox.models import OutboxAttempt, OutboxMessage
@@ -53,6 +61,7 @@ __all__ = [
     "CountPolicy",
     "CountTask",
     "DailyDemand",
+    "ExchangeRate",
     "FiscalPeriod",
     "FloorException",
     "Item",
@@ -67,6 +76,7 @@ __all__ = [
     "Lot",
     "Movement",
     "MovementValue",
+    "OpeningValue",
     "OutboxAttempt",
     "OutboxMessage",
     "PackLevel",

@@ -57,7 +57,7 @@ FINANCE_TABLES = {
     "journal_lines",
 }
 LEDGER_TABLES = ("postings", "movements", "balances", "demand_days", "channel_demand_days")
-LATER_ROLES = {"channel_clearing", "landed_cost", "channel_fees"}  # migration 0017
+LATER_ROLES = {"channel_clearing", "landed_cost", "channel_fees", "opening_balance"}  # 0017
 T1 = datetime(2026, 12, 3, 9, 0, 0)  # after the ledger of _fill_at_0014 (1 and 2 December)
 
 BALANCES = sa.table(
@@ -169,7 +169,7 @@ def _assert_the_default_chart(conn: sa.Connection) -> None:
     assert {tuple(a) for a in accounts} == {(c, n, k, True) for c, n, k, _ in CHART}
     # Every role the table allows has its default, once, and no per-warehouse row yet.
     assert _count(conn, "account_roles") == 13
-    # Every role the table allowed at 0016 (0017 adds three: LATER_ROLES).
+    # Every role the table allowed at 0016 (0017 adds LATER_ROLES).
     assert {r for *_, r in CHART} == set(ROLES) - LATER_ROLES
     assert _chart(conn) == set(CHART)
 

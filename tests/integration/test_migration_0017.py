@@ -41,6 +41,8 @@ def _migration() -> ModuleType:
 
 MIGRATION = _migration()
 NEW_TABLES = {
+    "opening_values",
+    "exchange_rates",
     "channel_settlements",
     "channel_settlement_lines",
     "supplier_invoices",

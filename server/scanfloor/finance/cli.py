@@ -2,11 +2,16 @@
 runs it). `scanfloor finance rebuild --check`: every valuation and entry recomputed from the
 movements and compared (rebuild.py), exit 1 on any difference; the books are append-only,
 so a rebuild only ever checks. `scanfloor finance close-period YYYY-MM` and
-`reopen-period YYYY-MM`: a month closed (only while every check holds) or opened again."""
+`reopen-period YYYY-MM`: a month closed (only while every check holds) or opened again.
+`scanfloor finance open-valuation [--costs FILE] [--dry-run]`: stock on hand from before
+valuation began valued once (opening_service.py)."""
 
 from __future__ import annotations
 
+import csv
 import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -74,3 +79,32 @@ def reopen_period_command(period: str) -> None:
     except ScanfloorError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"period {view.period} is {view.status}")
+
+
+@finance.command("open-valuation")
+@click.option(
+    "--costs",
+    type=click.File("r", encoding="utf-8"),
+    help="CSV with the columns sku,unit_cost: the cost to value an item's stock at.",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would be valued; write nothing.")
+@with_appcontext
+def open_valuation_command(costs: Any, dry_run: bool) -> None:
+    """Value the stock on hand from before valuation began (once; again: what is missing)."""
+    from .opening_service import open_valuation
+
+    given: dict[str, Decimal] = {}
+    if costs is not None:
+        for n, row in enumerate(csv.DictReader(costs), start=2):
+            try:
+                given[str(row["sku"]).strip()] = Decimal(str(row["unit_cost"]).strip())
+            except (KeyError, InvalidOperation) as exc:
+                raise click.ClickException(f"{costs.name} line {n}: sku,unit_cost") from exc
+    report = open_valuation(given, actor_id=None, dry_run=dry_run)
+    for sku, place, units in report.skipped:
+        click.echo(f"no cost known: {sku} ({units} units at place {place}) left unvalued")
+    verb = "would value" if dry_run else "valued"
+    click.echo(
+        f"{verb} {sum(o.quantity for o in report.opened)} units in {len(report.opened)} "
+        f"parts at {report.value}; {len(report.skipped)} items without a cost"
+    )

@@ -222,3 +222,27 @@ class ChannelSettlementLine(db.Model):  # type: ignore[misc]
     fee: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))  # >= 0: the channel kept
     description: Mapped[str | None] = mapped_column(String(200))
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the file's row
+
+
+class OpeningValue(db.Model):  # type: ignore[misc]
+    """Stock that was on hand before valuation began, valued once (`scanfloor finance
+    open-valuation`): per item, place and lot, the units the book did not hold and what
+    they were valued at (append-only; finance rebuild replays it after `after_movement_id`)."""
+
+    __tablename__ = "opening_values"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[Decimal] = mapped_column(MONEY)
+    unit_cost: Mapped[Decimal] = mapped_column(RATE)
+    cost_source: Mapped[str] = mapped_column(String(16))  # given | po | supplier_item
+    correction: Mapped[Decimal] = mapped_column(MONEY)  # to COGS: units issued before it
+    method: Mapped[str] = mapped_column(String(16))
+    after_movement_id: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,9 +8,10 @@ every other (a partial unique index each: one default, one per warehouse).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..dbtypes import UTCDateTime
@@ -35,6 +36,7 @@ ROLES = (
     "channel_clearing",
     "landed_cost",
     "channel_fees",
+    "opening_balance",
 )
 COST_METHODS = ("moving_average", "fifo")
 PERIOD_STATUSES = ("open", "closed")
@@ -113,3 +115,18 @@ class FiscalPeriod(db.Model):  # type: ignore[misc]
     status: Mapped[str] = mapped_column(String(8), default="open")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ExchangeRate(db.Model):  # type: ignore[misc]
+    """What one unit of a foreign currency is worth in the functional currency from a day
+    on (until the next row of that currency). A receipt on a PO in that currency converts
+    its cost at the rate of its business day and records it on the receipt line."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (CheckConstraint("rate > 0", name="rate_positive"),)
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate_date: Mapped[date] = mapped_column(primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Numeric(18, 8))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

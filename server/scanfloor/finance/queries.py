@@ -124,7 +124,7 @@ def layers(item_id: int, place_id: int | None = None) -> list[LayerRow]:
     return [
         LayerRow(
             id=int(la.id),
-            movement_id=int(la.movement_id),
+            movement_id=None if la.movement_id is None else int(la.movement_id),
             lot_id=la.lot_id,
             received_at=la.received_at,
             quantity_in=int(la.quantity_in),
@@ -190,6 +190,7 @@ def journal(
     movement_id: int | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    entry_id: int | None = None,
 ) -> Page[EntryView]:
     """Journal entries with their lines, newest first (cursor: the last entry id)."""
     n = page_limit(limit)
@@ -199,6 +200,8 @@ def journal(
         q = q.where(_JE.period == checked)
     if movement_id is not None:
         q = q.where(_JE.movement_id == movement_id)
+    if entry_id is not None:
+        q = q.where(_JE.id == entry_id)
     if account_id is not None:
         q = q.where(
             _JE.id.in_(select(_JL.entry_id).where(_JL.account_id == account_id).scalar_subquery())

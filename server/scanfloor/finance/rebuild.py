@@ -33,17 +33,14 @@ from ..extensions import db
 from ..ledger.models import Movement
 from ..returns.order_facts import return_ship_movements
 from . import book_sql
-from .adjust_rules import Split, adjust_average, adjust_fifo
-from .document_models import CostAdjustment
 from .journal_models import JournalEntry, JournalLine
 from .method_sql import methods_of
 from .money import quantum, rate
 from .posting_rules import Side, rule_for, side_of
+from .rebuild_replay import Replay
 from .subscriber import RETURN_SOURCE
 from .valuation_models import CostLayer, MovementValue, StockValue
 from .valuation_rules import (
-    EMPTY,
-    FIFO,
     Book,
     Key,
     LineFacts,
@@ -59,7 +56,6 @@ CHUNK = 5000
 _M, _L = Movement.__table__, Location.__table__
 _MV, _SV, _CL = MovementValue.__table__, StockValue.__table__, CostLayer.__table__
 _JE, _JL = JournalEntry.__table__, JournalLine.__table__
-_CA = CostAdjustment.__table__
 _dec = book_sql.money_of
 
 LineKey = tuple[int, int | None, Decimal, Decimal]  # account, place, debit, credit
@@ -81,10 +77,14 @@ def rebuild_check() -> list[Difference]:
 
 def _check(conn: Connection) -> list[Difference]:
     stored = _stored_values(conn)
+    replay = Replay(conn)
+    # Where it starts: the first valued movement, else (only an opening valuation so far)
+    # after the last movement, so that the replay alone builds the book.
     start = min(stored) if stored else None
     if start is None:
-        return []
-    replay = _Adjustments(conn)
+        if replay.last_after is None:
+            return []
+        start = replay.last_after + 1
     book, rebuilt = _rebuild(conn, start, stored, replay)
     diffs: list[Difference] = []
     diffs += _compare_values(stored, rebuilt)
@@ -121,7 +121,7 @@ def _movements(conn: Connection, start: int) -> Iterator[Any]:
 
 
 def _rebuild(
-    conn: Connection, start: int, stored: dict[int, tuple[Any, ...]], replay: _Adjustments
+    conn: Connection, start: int, stored: dict[int, tuple[Any, ...]], replay: Replay
 ) -> tuple[Book, dict[int, Valued]]:
     sides: dict[int, Side] = {
         int(i): side_of(bool(v), str(c), None if w is None else int(w), int(i))
@@ -179,54 +179,6 @@ def _rebuild(
             originals[mid] = Original(out.value, kind, None, out.lines, layer)
     replay.until(None, book, rebuilt, q)
     return book, rebuilt
-
-
-class _Adjustments:
-    """The stored cost adjustments, replayed in order against the rebuilt book."""
-
-    def __init__(self, conn: Connection) -> None:
-        q = select(_CA.c.id, _CA.c.movement_id, _CA.c.item_id, _CA.c.place_id, _CA.c.amount,
-                   _CA.c.quantity, _CA.c.method, _CA.c.on_hand_quantity, _CA.c.on_hand_amount,
-                   _CA.c.gone_amount, _CA.c.after_movement_id)  # fmt: skip
-        self.rows = list(conn.execute(q.order_by(_CA.c.after_movement_id, _CA.c.id)))
-        self.next = 0
-        self.differences: list[Difference] = []
-
-    def until(self, movement_id: int | None, book: Book, rebuilt: dict[int, Valued],
-              q: Decimal) -> None:  # fmt: skip
-        """Apply every adjustment made before `movement_id` (None: all that are left)."""
-        while self.next < len(self.rows):
-            a = self.rows[self.next]
-            if movement_id is not None and int(a.after_movement_id) >= movement_id:
-                return
-            self.next += 1
-            split = self._apply(a, book, rebuilt, q)
-            have = (int(a.on_hand_quantity), _dec(a.on_hand_amount), _dec(a.gone_amount))
-            want = (split.on_hand_quantity, split.on_hand_amount, split.gone_amount)
-            if have != want:
-                self.differences.append(
-                    Difference("adjustment", str(a.id), _text(have), _text(want))
-                )
-
-    @staticmethod
-    def _apply(a: Any, book: Book, rebuilt: dict[int, Valued], q: Decimal) -> Split:
-        amount, received = _dec(a.amount), int(a.quantity)
-        if a.place_id is None:
-            return Split(0, Decimal(0), amount, EMPTY, ())
-        key = (int(a.item_id), int(a.place_id))
-        pos = book.position(key)
-        if str(a.method) != FIFO:
-            split = adjust_average(pos, received, amount, q)
-        else:
-            origin = rebuilt.get(int(a.movement_id))
-            layer = next((n.temp_id for n in origin.new_layers if n.place_id == key[1]),
-                         None) if origin else None  # fmt: skip
-            split = adjust_fifo(pos, book.layers.get(key, []), layer, received, amount, q)
-        if split.on_hand_amount:
-            book.positions[key] = split.position
-            if str(a.method) == FIFO:
-                book.layers[key] = list(split.layers)
-        return split
 
 
 def _return_rate(

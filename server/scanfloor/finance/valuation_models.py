@@ -50,7 +50,8 @@ class CostLayer(db.Model):  # type: ignore[misc]
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     place_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
-    movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), index=True)
+    # NULL: stock valued by the opening valuation (document_models.OpeningValue), no movement.
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     quantity_in: Mapped[int] = mapped_column(BigInteger)
     quantity_left: Mapped[int] = mapped_column(BigInteger)

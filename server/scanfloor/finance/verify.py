@@ -8,7 +8,7 @@ when it does not hold (a month closes only with none):
   exactly its quantity and value;
 - valued_movement_has_entry: every movement value other than 0 has its journal entry;
 - inventory_line_has_movement: every line on an inventory account comes from a movement
-  or from a cost adjustment's entry (adjust_service.py);
+  or from a cost adjustment's or the opening valuation's entry;
 - grni_matches_ageing: the GRNI ageing adds up to the grni accounts' balance (grni_service).
 Sums run in SQL (typed money; SQLite's REAL sums are re-rounded to the cent), so the checks
 read aggregates, not every line. Each check reports at most MAX_REPORTED cases.
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
-from .document_models import CostAdjustment
+from .document_models import CostAdjustment, OpeningValue
 from .grni_service import grni_matches_ageing
 from .journal_models import JournalEntry, JournalLine
 from .method_sql import methods_of
@@ -36,7 +36,7 @@ INVENTORY_ROLES = ("inventory", "in_transit")
 _JE, _JL = JournalEntry.__table__, JournalLine.__table__
 _SV, _CL, _MV = StockValue.__table__, CostLayer.__table__, MovementValue.__table__
 _AR = AccountRole.__table__
-_CA = CostAdjustment.__table__
+_CA, _OV = CostAdjustment.__table__, OpeningValue.__table__
 
 
 def _money(value: Any) -> Decimal:
@@ -195,8 +195,10 @@ def _inventory_lines_have_movements(conn: Any, inventory: list[int]) -> list[Fai
         select(_JL.c.id, _JL.c.entry_id)
         .join(_JE, _JE.c.id == _JL.c.entry_id)
         .where(_JL.c.account_id.in_(inventory), _JE.c.movement_id.is_(None))
-        # A cost adjustment's entry (invoice price, landed cost) moves inventory by design.
+        # A cost adjustment's entry (invoice price, landed cost) and the opening valuation's
+        # move inventory by design.
         .where(~select(_CA.c.id).where(_CA.c.entry_id == _JE.c.id).exists())
+        .where(~select(_OV.c.id).where(_OV.c.entry_id == _JE.c.id).exists())
         .order_by(_JL.c.id)
         .limit(MAX_REPORTED)
     )

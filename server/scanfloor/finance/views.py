@@ -27,10 +27,11 @@ class ValuationRow:
 
 @dataclass(frozen=True)
 class LayerRow:
-    """What is left of one inbound movement (FIFO items)."""
+    """What is left of one inbound movement (FIFO items); movement_id None: stock valued by
+    the opening valuation."""
 
     id: int
-    movement_id: int
+    movement_id: int | None
     lot_id: int | None
     received_at: datetime
     quantity_in: int
