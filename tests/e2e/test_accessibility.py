@@ -436,10 +436,19 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
     page.goto(demo_server + "/console/landed-costs")
     _rows_or_empty(page, "charges-table", "charges-empty")
     check("landed costs")
+    page.goto(demo_server + "/console/settlements")
+    _rows_or_empty(page, "list-table", "list-empty")
+    _rows_or_empty(page, "q-not_settled-table", "q-not_settled-empty")
+    check("settlements")
+    page.goto(demo_server + "/console/margin")
+    page.locator("#channel-chart svg").wait_for()
+    page.locator("#month-chart svg").wait_for()
+    _rows_or_empty(page, "rows-table", "rows-empty")
+    check("margin")
 
     assert errors == []
     context.close()
-    assert len(axe.audited) == 28
+    assert len(axe.audited) == 30
     assert not (axe.problems or problems), "\n".join(axe.report() + problems)
     assert len({tuple(n) for n in navs.values()}) == 1, navs
     assert len(navs["items"]) >= 8, navs

@@ -56,6 +56,8 @@ EXPECTED_PUBLIC = {
     "console_grni.page",  # the GRNI ageing page: a shell, report and CSV from the API
     "console_invoices.page",  # supplier invoices: a shell, the queue and decisions via the API
     "console_landed.page",  # landed costs: a shell, charges and their spread via the API
+    "console_settlements.page",  # channel settlements: a shell, list, upload, queues via the API
+    "console_margin.page",  # the margin report: a shell, charts, tables and CSV from the API
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker

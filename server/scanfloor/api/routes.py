@@ -15,6 +15,7 @@ def register_blueprints(api: Api) -> None:
     from .containers_api import blp as containers_blp
     from .count_plans_api import blp as count_plans_blp
     from .count_tasks_api import blp as count_tasks_blp
+    from .exchange_rates_api import blp as exchange_rates_blp
     from .finance_api import blp as finance_blp
     from .grni_api import blp as grni_blp
     from .health_api import blp as health_blp
@@ -25,6 +26,7 @@ def register_blueprints(api: Api) -> None:
     from .ledger_api import blp as ledger_blp
     from .locations_api import blp as locations_blp
     from .lots_api import blp as lots_blp
+    from .margin_api import blp as margin_blp
     from .movements_api import blp as movements_blp
     from .orders_api import blp as orders_blp
     from .outbox_api import blp as outbox_blp
@@ -88,5 +90,7 @@ def register_blueprints(api: Api) -> None:
         landed_costs_blp,
         invoices_blp,
         settlements_blp,
+        margin_blp,
+        exchange_rates_blp,
     ):
         api.register_blueprint(blp)

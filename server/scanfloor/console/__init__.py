@@ -12,12 +12,14 @@ def register_console(app: Flask) -> None:
     from .invoice_views import bp as invoices_bp
     from .labels_views import bp as labels_bp
     from .landed_views import bp as landed_bp
+    from .margin_views import bp as margin_bp
     from .outbox_views import bp as outbox_bp
     from .purchasing_suggest_views import bp as purchasing_bp
     from .purchasing_views import bp as po_bp
     from .putaway_views import bp as putaway_bp
     from .replenishment_views import bp as replenishment_bp
     from .returns_views import bp as returns_bp
+    from .settlement_views import bp as settlements_bp
     from .suppliers_views import bp as suppliers_bp
     from .views import bp
     from .waves_views import bp as waves_bp
@@ -39,3 +41,5 @@ def register_console(app: Flask) -> None:
     app.register_blueprint(grni_bp)
     app.register_blueprint(invoices_bp)
     app.register_blueprint(landed_bp)
+    app.register_blueprint(settlements_bp)
+    app.register_blueprint(margin_bp)
