@@ -12,7 +12,7 @@ from ..catalog.results import Page
 from ..purchasing import suppliers_service
 from ..purchasing.results import SupplierView
 from .idempotency import idempotent
-from .receiving_schemas import (
+from .supplier_schemas import (
     SupplierCreateSchema,
     SupplierDetailSchema,
     SupplierListArgs,
