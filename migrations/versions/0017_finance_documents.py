@@ -6,11 +6,12 @@ tolerances (0 %: existing suppliers match exactly until someone sets them); orde
 gain the discount and tax the channel charged (NULL for existing lines: no discount, no
 tax known); channel settlements and their lines arrive empty; exchange rates arrive empty
 and receipt lines gain the currency and rate a foreign PO's cost was converted at (NULL
-for existing lines: received before any conversion). Four account roles join
-the chart: landed_cost (2300 Landed costs accrued), channel_clearing (1250 Channel
-clearing), channel_fees (6100 Channel fees) and opening_balance (3000 Opening balance
-equity). Stock on hand from before valuation can now be valued once (opening_values,
-append-only; its FIFO layers have no movement: cost_layers.movement_id becomes nullable).
+for existing lines: received before any conversion). Five account roles join the chart:
+landed_cost (2300 Landed costs accrued), channel_clearing (1250 Channel clearing),
+channel_fees (6100 Channel fees), opening_balance (3000 Opening balance equity) and
+tax_receivable (1400 Input tax recoverable). Stock on hand from before valuation can now be
+valued once (opening_values, append-only; its FIFO layers have no movement:
+cost_layers.movement_id becomes nullable).
 
 Revision ID: 0017
 Revises: 0016
@@ -41,6 +42,7 @@ NEW_CHART = (
     ("2300", "Landed costs accrued", "liability", "landed_cost"),
     ("6100", "Channel fees", "expense", "channel_fees"),
     ("3000", "Opening balance equity", "equity", "opening_balance"),
+    ("1400", "Input tax recoverable", "asset", "tax_receivable"),
 )
 NEW_ROLES = OLD_ROLES + tuple(r for _, _, _, r in NEW_CHART)
 

@@ -57,7 +57,9 @@ FINANCE_TABLES = {
     "journal_lines",
 }
 LEDGER_TABLES = ("postings", "movements", "balances", "demand_days", "channel_demand_days")
-LATER_ROLES = {"channel_clearing", "landed_cost", "channel_fees", "opening_balance"}  # 0017
+LATER_ROLES = {  # migration 0017
+    "channel_clearing", "landed_cost", "channel_fees", "opening_balance", "tax_receivable",
+}  # fmt: skip
 T1 = datetime(2026, 12, 3, 9, 0, 0)  # after the ledger of _fill_at_0014 (1 and 2 December)
 
 BALANCES = sa.table(

@@ -162,6 +162,18 @@ def test_an_invoice_at_the_po_price_posts_grni_against_payables_and_clears_the_r
     assert verify() == []
 
 
+def test_the_suppliers_tax_is_recoverable_and_owed_with_the_invoice(app, client, auth):
+    b = _buy(client, auth)
+    r = _invoice(client, auth("manager"), b, tax="5.00")
+    assert r.status_code == 201, r.get_json()
+    assert _entry(r.get_json()["entry_id"]) == {
+        ("2100", "25.00", "0.00"), ("1400", "5.00", "0.00"), ("2000", "0.00", "30.00")
+    }  # fmt: skip
+    assert fh.balance("tax_receivable") == D("5.00")
+    assert fh.balance("accounts_payable") == D("-30.00")
+    assert verify() == []
+
+
 def test_an_invoice_at_a_higher_price_with_every_unit_on_hand_raises_the_stock_and_its_layer(
     app, client, auth
 ):

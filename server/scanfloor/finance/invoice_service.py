@@ -20,9 +20,8 @@ adjust_rules over all the units the receipt brought in. The entry:
   Dr inventory (place)  the on-hand part of each difference (Cr when the price is lower)
   Dr price variance     the gone part of each difference, plus units billed beyond every
                         receipt (their whole invoiced value: nothing was received for them)
-  Cr accounts payable   the invoice subtotal (sum of round(quantity x unit price))
-The invoice's tax is recorded on the invoice but not journaled: there is no input-tax role
-yet, and putting it on accounts payable alone would not balance.
+  Dr input tax          the invoice's tax (recoverable: role tax_receivable)
+  Cr accounts payable   the invoice subtotal (sum of round(quantity x unit price)) + tax
 """
 
 from __future__ import annotations
@@ -328,7 +327,13 @@ def _entry_lines(
             role = "in_transit" if a.place_id in transit else "inventory"
             out.append(DocLine(role, a.place_id, a.on_hand_amount, a.item_id))
         variance += a.gone_amount
-    out += [DocLine("price_variance", None, variance), DocLine("accounts_payable", None, -payable)]
+    # The supplier's tax is owed with the invoice and recoverable: its own asset account.
+    tax = Decimal(str(inv.tax or 0)).quantize(Decimal("0.01"))
+    out += [
+        DocLine("price_variance", None, variance),
+        DocLine("tax_receivable", None, tax),
+        DocLine("accounts_payable", None, -(payable + tax)),
+    ]
     if payable != Decimal(str(inv.subtotal)):
         raise ValueError(f"invoice {inv.id}: lines {payable} differ from subtotal {inv.subtotal}")
     return out

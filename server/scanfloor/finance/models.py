@@ -37,6 +37,7 @@ ROLES = (
     "landed_cost",
     "channel_fees",
     "opening_balance",
+    "tax_receivable",
 )
 COST_METHODS = ("moving_average", "fifo")
 PERIOD_STATUSES = ("open", "closed")
