@@ -74,7 +74,11 @@ class InvoiceCreateSchema(RequestSchema):
         validate=validate.Regexp(r"\A[A-Za-z]{3}\Z", error="an ISO 4217 code such as EUR"),
         metadata={"description": "ISO 4217; only the functional currency for now (default)"},
     )
-    tax = _money("The invoice's tax (booked to input tax recoverable, owed with the invoice)", load_default=Decimal(0), minimum=0)
+    tax = _money(
+        "The invoice's tax (booked to input tax recoverable, owed with the invoice)",
+        load_default=Decimal(0),
+        minimum=0,
+    )
     lines = fields.List(
         fields.Nested(InvoiceLineInSchema),
         required=True,
