@@ -92,6 +92,8 @@ class Settings:
     # after this many days is an exception; settled and invoiced amounts further apart than
     # the tolerance are one; the largest settlement file imported.
     settlement_days: int = 14
+    # Per channel code where a channel pays on its own rhythm (SCANFLOOR_SETTLEMENT_DAYS_<CODE>).
+    settlement_days_by_channel: dict[str, int] = field(default_factory=dict)
     settlement_tolerance: Decimal = Decimal("0.01")
     settlement_max_bytes: int = 20 * 1024 * 1024
     # Outgoing e-mail (purchase orders to suppliers with no po_endpoint): the SMTP server,
@@ -160,6 +162,11 @@ class Settings:
             purchasing_schedule=env.get("SCANFLOOR_PURCHASING_SCHEDULE", ""),
             cost_method=env.get("SCANFLOOR_COST_METHOD", "moving_average").strip().lower(),
             settlement_days=int(env.get("SCANFLOOR_SETTLEMENT_DAYS", "14")),
+            settlement_days_by_channel={
+                k[len("SCANFLOOR_SETTLEMENT_DAYS_") :].upper(): int(v)
+                for k, v in env.items()
+                if k.startswith("SCANFLOOR_SETTLEMENT_DAYS_") and v.strip()
+            },
             settlement_tolerance=_decimal(env, "SCANFLOOR_SETTLEMENT_TOLERANCE", "0.01"),
             settlement_max_bytes=int(
                 env.get("SCANFLOOR_SETTLEMENT_MAX_BYTES", str(20 * 1024 * 1024))
@@ -199,7 +206,8 @@ class Settings:
             raise ConfigError("SCANFLOOR_DEMAND_HISTORY_DAYS must be between 28 and 3660")
         if self.cost_method not in ("moving_average", "fifo"):
             raise ConfigError("SCANFLOOR_COST_METHOD must be moving_average or fifo")
-        if not 0 <= self.settlement_days <= 3660 or self.settlement_tolerance < 0:
+        every_days = [self.settlement_days, *self.settlement_days_by_channel.values()]
+        if not all(0 <= d <= 3660 for d in every_days) or self.settlement_tolerance < 0:
             raise ConfigError(
                 "SCANFLOOR_SETTLEMENT_DAYS must be between 0 and 3660, and "
                 "SCANFLOOR_SETTLEMENT_TOLERANCE not negative"
@@ -292,6 +300,10 @@ class Settings:
             "SCANFLOOR_PURCHASING_SCHEDULE": self.purchasing_schedule,
             "SCANFLOOR_COST_METHOD": self.cost_method,
             "SCANFLOOR_SETTLEMENT_DAYS": self.settlement_days,
+            **{
+                f"SCANFLOOR_SETTLEMENT_DAYS_{k}": v
+                for k, v in self.settlement_days_by_channel.items()
+            },
             "SCANFLOOR_SETTLEMENT_TOLERANCE": self.settlement_tolerance,
             "SCANFLOOR_SETTLEMENT_MAX_BYTES": self.settlement_max_bytes,
             "SCANFLOOR_SMTP_URL": self.smtp_url,

@@ -234,5 +234,9 @@ def test_each_exception_queue_shows_its_case_with_age_and_amount(app, client, au
     assert len(every["exceptions"]) == 5
     app.config["SCANFLOOR_SETTLEMENT_DAYS"] = 30
     assert queue("not_settled") == []
+    # A channel that pays on its own rhythm: its own days, whatever the default.
+    app.config["SCANFLOOR_SETTLEMENT_DAYS_WEB"] = 10
+    assert [r["order_id"] for r in queue("not_settled")] == [late.order_id]
+    del app.config["SCANFLOOR_SETTLEMENT_DAYS_WEB"]
     other = client.get("/api/v1/finance/settlement-exceptions?channel=ELSE", headers=h)
     assert other.get_json()["exceptions"] == []

@@ -2,8 +2,9 @@
 and its amount, oldest first:
 
 - not_settled: an order shipped (a shipped carton on a confirmed shipment) more than
-  SCANFLOOR_SETTLEMENT_DAYS days ago (default 14) with no settled order line; amount: what
-  its shipments invoiced (0 for an order with no price), age from its first shipment.
+  SCANFLOOR_SETTLEMENT_DAYS days ago (default 14; SCANFLOOR_SETTLEMENT_DAYS_<CHANNEL> for
+  one channel) with no settled order line; amount: what its shipments invoiced (0 for an
+  order with no price), age from its first shipment.
 - refund_without_return: a settled refund line of an order none of whose returns has
   arrived (return_authorisations.arrived_at); amount: what was refunded (positive), age
   from the line's posted date (else the deposit date).
@@ -64,6 +65,12 @@ def _day(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+def _days_for(channel: str, default: int) -> int:
+    """Days a channel has to settle a shipment: its own setting, else the default."""
+    own = current_app.config.get(f"SCANFLOOR_SETTLEMENT_DAYS_{str(channel).upper()}")
+    return default if own is None else int(own)
+
+
 def settlement_exceptions(
     *, queue: str | None = None, channel: str | None = None, today: date | None = None
 ) -> list[SettlementException]:
@@ -85,7 +92,7 @@ def settlement_exceptions(
             by_order[int(r.order_id)].append(r)
     if "not_settled" in wanted:
         for oid, (on, ch, ref) in shipped.items():
-            if oid not in by_order and overdue(on, today, days):
+            if oid not in by_order and overdue(on, today, _days_for(ch, days)):
                 out.append(
                     SettlementException(
                         "not_settled",
