@@ -86,6 +86,11 @@ def _console_pages(demo_server: str) -> list[str]:
         "/console/journal",
         "/console/trial-balance",
         "/console/periods",
+        "/console/grni-ageing",
+        "/console/invoices",
+        "/console/landed-costs",
+        "/console/settlements",
+        "/console/margin",
     ]
 
 
