@@ -41,9 +41,7 @@ from .margin_rules import (
 )
 from .margin_sql import Filters, OrderRow, Sum
 from .money import quantum
-from .revenue_rules import LineRow
-
-PLACES = Decimal("0.0001")  # order_lines' price, discount and tax
+from .revenue_rules import line_row
 
 
 @dataclass(frozen=True)
@@ -198,7 +196,7 @@ class _Order:
         self.id, (self.external_id, self.channel) = order_id, head
         self.home = home or _Where(None, None, None)
         self.ships, self.places, self.q = ships, places, q
-        self.weights = revenue_weights([_line_row(r) for r in rows], shipped, q)
+        self.weights = revenue_weights([line_row(r) for r in rows], shipped, q)
         self.sku: dict[int, str] = {}
         self.line_of_row: dict[int, int] = {}
         units: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -244,23 +242,6 @@ class _Order:
         nos = sorted(lines)
         parts = allocate(s.amount, [Decimal(lines[n]) for n in nos], self.q)
         return [self._fact(s, no, field, a) for no, a in zip(nos, parts, strict=True)]
-
-
-def _line_row(r: OrderRow) -> LineRow:
-    return LineRow(
-        id=r.id,
-        line_no=r.line_no,
-        quantity=r.quantity,
-        price=_money(r.price),
-        discount=_money(r.discount),
-        tax=_money(r.tax),
-        kit_quantity=r.kit_quantity,
-    )
-
-
-def _money(value: object) -> Decimal | None:
-    # SQLite hands NUMERIC back through float: 4 places, as the columns.
-    return None if value is None else Decimal(str(value)).quantize(PLACES)
 
 
 def _row(first: Fact, sums: Figures, group_by: str) -> MarginRow:

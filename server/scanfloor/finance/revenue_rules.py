@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .money import round_to, share
 
@@ -46,6 +47,27 @@ class LineRow:
     discount: Decimal | None
     tax: Decimal | None
     kit_quantity: int | None = None  # kits ordered (kit component rows only)
+
+
+STORED_PLACES = Decimal("0.0001")  # order_lines' price, discount and tax
+
+
+def line_row(row: Any) -> LineRow:
+    """An order_lines row as read from the database (id, line_no, quantity, price, discount,
+    tax, kit_quantity); SQLite hands NUMERIC back through float: 4 places, as the columns."""
+
+    def money(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(str(value)).quantize(STORED_PLACES)
+
+    return LineRow(
+        id=int(row.id),
+        line_no=int(row.line_no),
+        quantity=int(row.quantity),
+        price=money(row.price),
+        discount=money(row.discount),
+        tax=money(row.tax),
+        kit_quantity=None if row.kit_quantity is None else int(row.kit_quantity),
+    )
 
 
 @dataclass(frozen=True)

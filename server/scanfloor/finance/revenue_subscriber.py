@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
@@ -37,7 +36,7 @@ from ..shipping.rules import LineState, shipped_per_line
 from .adjust_service import DocLine, write_document_entry
 from .money import quantum
 from .period_rules import utc_date
-from .revenue_rules import LineRow, order_books
+from .revenue_rules import line_row, order_books
 from .subscriber import sides_of
 
 NAME = "finance.revenue"
@@ -45,7 +44,6 @@ SHIP = "ship"
 KIND = "revenue"
 SOURCE_TYPE = "order"  # the entry names its order; posting_id names the shipment
 RECEIVABLE, REVENUE, TAX = "channel_receivable", "revenue", "tax_payable"
-PLACES = Decimal("0.0001")  # order_lines' price, discount and tax
 
 _K, _O, _OL = Carton.__table__, Order.__table__, OrderLine.__table__
 _CARTONS = (
@@ -105,7 +103,7 @@ def on_posting(conn: Connection, posted: Posted) -> None:
             continue
         was = before.get(order_id, {})
         booked = order_books(
-            [_row(r) for r in lines],
+            [line_row(r) for r in lines],
             _per_line(lines, was),
             _per_line(lines, _plus(was, now[order_id])),
             q,
@@ -126,23 +124,6 @@ def on_posting(conn: Connection, posted: Posted) -> None:
                 DocLine(TAX, place, -booked.tax),
             ],
         )
-
-
-def _row(r: Any) -> LineRow:
-    return LineRow(
-        id=int(r.id),
-        line_no=int(r.line_no),
-        quantity=int(r.quantity),
-        price=_money(r.price),
-        discount=_money(r.discount),
-        tax=_money(r.tax),
-        kit_quantity=None if r.kit_quantity is None else int(r.kit_quantity),
-    )
-
-
-def _money(value: Any) -> Decimal | None:
-    # SQLite hands NUMERIC back through float: 4 places, as the columns.
-    return None if value is None else Decimal(str(value)).quantize(PLACES)
 
 
 def _per_line(lines: list[Any], shipped: Mapping[int, int]) -> dict[int, int]:
