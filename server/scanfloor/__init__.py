@@ -37,6 +37,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env()
     settings.check()
     app = Flask(__name__)
+    if settings.proxy_hops:
+        # Behind N proxies the client's address, scheme and host are what the proxies say
+        # (the throttle, the origin check and redirects read them), and only those N hops.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     # Ids in paths bounded by their key's column type (api/fields.py): every <int:...> rule.
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["bigid"] = BigIdConverter

@@ -114,6 +114,10 @@ class Settings:
     # Development only: channel webhooks to loopback, plain http included (always on in demo
     # and test modes; allocation/webhook_url_rules.py). Never private or internal hosts.
     webhook_allow_loopback: bool = False
+    # How many reverse proxies stand in front of the server and set X-Forwarded-For/-Proto/
+    # -Host/-Port (nginx, a load balancer). 0 trusts none of those headers: a client could
+    # forge them, and the sign-in throttle counts per client address.
+    proxy_hops: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -180,12 +184,15 @@ class Settings:
             outbox_lease_seconds=float(env.get("SCANFLOOR_OUTBOX_LEASE_SECONDS", "60")),
             outbox_max_attempts=int(env.get("SCANFLOOR_OUTBOX_MAX_ATTEMPTS", "15")),
             webhook_allow_loopback=_bool(env.get("SCANFLOOR_WEBHOOK_ALLOW_LOOPBACK")),
+            proxy_hops=int(env.get("SCANFLOOR_PROXY_HOPS", "0")),
         )
 
     def check(self) -> None:
         """Refuse unsafe production settings; demo and test modes fill in a throwaway key."""
         if self.mode not in {"production", "demo", "test"}:
             raise ConfigError(f"SCANFLOOR_MODE must be production, demo or test, not {self.mode!r}")
+        if not 0 <= self.proxy_hops <= 5:
+            raise ConfigError("SCANFLOOR_PROXY_HOPS must be between 0 and 5")
         if self.board_coalesce_ms < 20 or self.board_coalesce_ms > 10_000:
             raise ConfigError("SCANFLOOR_BOARD_COALESCE_MS must be between 20 and 10000")
         if self.abc_basis not in ("value", "velocity"):

@@ -3,6 +3,7 @@ refusal and throttle is written to the audit log."""
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import uuid
@@ -187,3 +188,76 @@ def users_on():
             create_user(username="worker", role="worker", password="worker-password-1")
 
     return make
+
+
+def test_with_redis_down_sign_in_works_and_wrong_passwords_are_still_throttled(
+    db_url, users_on, caplog
+):
+    """Nothing listens on port 1: the throttle counts in the process until Redis answers."""
+    settings = Settings(
+        mode="test", database_url=db_url, redis_url="redis://127.0.0.1:1/0", signin_max_failures=3
+    )
+    app = create_app(settings)
+    users_on(app)
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="scanfloor.auth.throttle"):
+        client = app.test_client()
+        assert _sign_in(client, "worker", "worker-password-1").status_code == 200
+        assert [_sign_in(client, "worker", WRONG).status_code for _ in range(3)] == [401] * 3
+        r = _sign_in(client, "worker", "worker-password-1")
+        assert r.status_code == 429
+        assert r.get_json()["error"]["code"] == "too_many_attempts"
+        db.session.remove()
+        db.engine.dispose()
+    assert "shared store unavailable" in caplog.text
+
+
+def test_behind_a_proxy_each_forwarded_client_is_throttled_on_its_own(db_url, users_on):
+    """SCANFLOOR_PROXY_HOPS=1: the address the proxy forwards is the client's, so one guessing
+    client is throttled while another behind the same proxy signs in."""
+    settings = Settings(
+        mode="test", database_url=db_url, proxy_hops=1, signin_max_failures=50,
+        signin_client_max_failures=3,
+    )  # fmt: skip
+    app = create_app(settings)
+    users_on(app)
+    with app.app_context():
+        client = app.test_client()
+
+        def sign_in(password, forwarded):
+            return client.post(
+                TOKEN_URL,
+                json={"username": "worker", "password": password},
+                headers={"X-Forwarded-For": forwarded},
+                environ_base={"REMOTE_ADDR": "10.9.9.9"},  # the proxy
+            )
+
+        assert [sign_in(WRONG, "203.0.113.7").status_code for _ in range(3)] == [401] * 3
+        assert sign_in(WRONG, "203.0.113.7").status_code == 429
+        assert sign_in("worker-password-1", "198.51.100.20").status_code == 200
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_without_proxy_hops_a_forged_forwarded_header_changes_nothing(db_url, users_on):
+    settings = Settings(mode="test", database_url=db_url, signin_client_max_failures=3)
+    app = create_app(settings)
+    users_on(app)
+    with app.app_context():
+        client = app.test_client()
+        for n in range(3):
+            r = client.post(
+                TOKEN_URL,
+                json={"username": f"nobody{n}", "password": WRONG},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                environ_base={"REMOTE_ADDR": "10.0.0.5"},
+            )
+            assert r.status_code == 401
+        r = client.post(
+            TOKEN_URL,
+            json={"username": "worker", "password": "worker-password-1"},
+            headers={"X-Forwarded-For": "198.51.100.1"},
+            environ_base={"REMOTE_ADDR": "10.0.0.5"},
+        )
+        assert r.status_code == 429
+        db.session.remove()
+        db.engine.dispose()
