@@ -365,7 +365,8 @@ def backend(app: Any) -> str:
 
 @pytest.fixture
 def users(app: Any) -> dict[str, Any]:
-    """One user per role (username = role), committed."""
+    """One user per role of the ladder (username = role), committed; auth("finance") adds
+    the finance user (beside the ladder) when a test asks for it."""
     from scanfloor.auth.service import create_user
 
     made = {}
@@ -379,12 +380,15 @@ def users(app: Any) -> dict[str, Any]:
 @pytest.fixture
 def auth(app: Any, users: dict[str, Any]) -> Callable[[str], dict[str, str]]:
     """auth("manager") -> headers carrying a fresh bearer token for that role."""
+    from scanfloor.auth.service import create_user
     from scanfloor.auth.tokens import issue_token
     from scanfloor.extensions import db
 
     cache: dict[str, dict[str, str]] = {}
 
     def headers(role: str) -> dict[str, str]:
+        if role == "finance" and role not in users:  # made on first use, then users["finance"]
+            users[role] = create_user(username=role, role=role, password="finance-password-1")
         if role not in cache:
             tok = issue_token(users[role].id)
             db.session.commit()

@@ -172,7 +172,10 @@ def users() -> None:
 @users.command("create")
 @click.argument("username")
 @click.option(
-    "--role", type=click.Choice(["worker", "supervisor", "manager", "admin"]), required=True
+    "--role",
+    type=click.Choice(["worker", "supervisor", "manager", "admin", "finance"]),
+    required=True,
+    help="finance: books and reads the money, beside the ladder (docs/decisions/0026)",
 )
 @click.option("--name", "display_name", default=None, help="Display name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

@@ -1,10 +1,12 @@
-"""The finance console in the browser: a manager opens the valuation, drills into a FIFO
-item's layers and its costed movements, follows a movement to its journal entry, reads the
-trial balance (balanced) and downloads it as CSV, and closes the month; a posting dated in it
-is then refused until an admin reopens it on the same page. A supervisor is told the pages
-are for managers, and does not see the Finance entry in the navigation.
+"""The finance console in the browser: a finance user (the Finance entry in their
+navigation) opens the valuation, drills into a FIFO item's layers and its costed movements,
+follows a movement to its journal entry, reads the trial balance (balanced) and downloads it
+as CSV, and closes the month; a posting dated in it is then refused until an admin reopens
+it on the same page. A manager and a supervisor read the months without a Close or Reopen
+button (docs/decisions/0026); a worker is told who the pages are for, and does not see the
+Finance entry in the navigation.
 
-The test runs its own server (fresh SQLite, SCANFLOOR_COST_METHOD=fifo, three users), not
+The test runs its own server (fresh SQLite, SCANFLOOR_COST_METHOD=fifo, five users), not
 the shared demo: it closes a month, which would refuse the other tests' postings. Every page
 runs under the strict CSP without a violation and passes axe."""
 
@@ -41,14 +43,15 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture(scope="module")
 def finance_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server of its own: a fresh database, FIFO by default, a manager, an admin and a
-    supervisor (password PASSWORD)."""
+    """A server of its own: a fresh database, FIFO by default, a finance user, a manager, an
+    admin, a supervisor and a worker (password PASSWORD)."""
     path = tmp_path_factory.mktemp("finance") / "finance.db"
     env = base_env(
         DATABASE_URL=f"sqlite:///{path}", SCANFLOOR_MODE="demo", SCANFLOOR_COST_METHOD="fifo"
     )
     assert run_cli("db", "upgrade", "heads", env=env).returncode == 0
-    for name, role in (("fmanager", "manager"), ("fadmin", "admin"), ("fsuper", "supervisor")):
+    for name, role in (("ffinance", "finance"), ("fmanager", "manager"), ("fadmin", "admin"),
+                       ("fsuper", "supervisor"), ("fworker", "worker")):  # fmt: skip
         made = run_cli("users", "create", name, "--role", role, "--password", PASSWORD, env=env)
         assert made.returncode == 0, made.stderr
     port = free_port()
@@ -112,7 +115,9 @@ def _csv(download: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_a_manager_reads_the_books_and_closes_the_month(finance_server, browser):
+def test_finance_reads_the_books_and_closes_the_month_and_the_others_only_read(
+    finance_server, browser
+):
     base = finance_server
     tag = uuid.uuid4().hex[:6].upper()
     manager = As(base, "fmanager")
@@ -131,7 +136,7 @@ def test_a_manager_reads_the_books_and_closes_the_month(finance_server, browser)
 
     # 1. The valuation: the item's 2 units left in the warehouse, worth 32.00, FIFO.
     page.goto(base + "/console/finance")
-    _sign_in(page, "fmanager")
+    _sign_in(page, "ffinance")
     expect(page.locator("nav.topnav a", has_text="Finance")).to_be_visible()
     row = page.locator(f"#values-table tbody tr[data-sku='{sku}']")
     expect(row).to_contain_text(wh, timeout=WAIT_MS)
@@ -206,7 +211,7 @@ def test_a_manager_reads_the_books_and_closes_the_month(finance_server, browser)
     current.get_by_role("button", name=f"Close {month}").click()
     expect(page.locator("#months-result")).to_have_text(f"Closed {month}.", timeout=WAIT_MS)
     expect(current).to_contain_text("closed")
-    expect(current.get_by_role("button")).to_have_count(0)  # a manager cannot reopen
+    expect(current.get_by_role("button")).to_have_count(0)  # finance cannot reopen
     page.screenshot(path=str(SHOTS / "console-finance-periods.png"), full_page=True)
     violations += _csp(page)
     line = {"item_id": stock["item"]["id"], "quantity": 1, "from_location": "VENDOR",
@@ -214,6 +219,16 @@ def test_a_manager_reads_the_books_and_closes_the_month(finance_server, browser)
     refused = manager.send("POST", "/movements", {"type": "receipt", "lines": [line]})
     assert refused.status_code == 409, refused.text
     assert refused.json()["error"]["code"] == "period_closed"
+
+    # A manager reads the months and closes none (no button on any row), told they read.
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, "fmanager")
+    expect(current).to_contain_text("closed", timeout=WAIT_MS)
+    expect(page.locator("#months-table tbody tr").first).to_be_visible()
+    expect(page.locator("#months-table").get_by_role("button")).to_have_count(0)
+    expect(page.locator("nav.topnav a", has_text="Finance")).to_be_visible()
+    axe.check(page, "console periods as a manager")
+    violations += _csp(page)
 
     page.get_by_role("button", name="Sign out").click()
     _sign_in(page, "fadmin")
@@ -223,13 +238,19 @@ def test_a_manager_reads_the_books_and_closes_the_month(finance_server, browser)
     assert manager.send("POST", "/movements", {"type": "receipt", "lines": [line]}).ok
     violations += _csp(page)
 
-    # 6. A supervisor reads none of it: the page says so, the navigation has no Finance.
+    # 6. A supervisor reads the months too, without a button; a worker reads none of it:
+    #    the page says so, the navigation has no Finance.
     page.get_by_role("button", name="Sign out").click()
     _sign_in(page, "fsuper")
+    expect(current).to_contain_text("open", timeout=WAIT_MS)
+    expect(page.locator("#months-table").get_by_role("button")).to_have_count(0)
+    expect(page.locator("nav.topnav a", has_text="Finance")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, "fworker")
     expect(page.locator("#finance-denied")).to_be_visible(timeout=WAIT_MS)
     expect(page.locator("#months-table")).to_be_hidden()
     expect(page.locator("nav.topnav a", has_text="Finance")).to_be_hidden()
-    axe.check(page, "console finance as a supervisor")
+    axe.check(page, "console finance as a worker")
     violations += _csp(page)
 
     context.close()

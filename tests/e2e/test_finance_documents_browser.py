@@ -1,13 +1,15 @@
 """Supplier invoices and landed costs in the browser, on a phone's width (412 px): a manager
-finds the invoice they entered waiting in the approval queue (its price is off the order's)
-with the reason on its line, is refused approving it (the API's own words on the page), and a
-second manager approves it: it leaves the queue and shows posted, with its journal entry and
-the receipt it cleared. A manager adds a freight charge against the receipt and its spread
-shows per receipt movement (units, share, on hand).
+reads the approval queue without an Approve or Reject button and without the entry form
+(finance decides: docs/decisions/0026); the admin who entered the invoice finds it waiting
+(its price is off the order's) with the reason on its line, and is refused approving it
+(the API's own words on the page); the finance user approves it: it leaves the queue and
+shows posted, with its journal entry and the receipt it cleared. Finance enters another
+invoice on the page and adds a freight charge against the receipt, whose spread shows per
+receipt movement (units, share, on hand).
 
-The test runs its own server (fresh SQLite, FIFO, two managers), not the shared demo. Every
-page runs under the strict CSP without a violation, passes axe and does not scroll
-sideways."""
+The test runs its own server (fresh SQLite, FIFO, a manager, an admin and a finance user),
+not the shared demo. Every page runs under the strict CSP without a violation, passes axe
+and does not scroll sideways."""
 
 from __future__ import annotations
 
@@ -31,14 +33,15 @@ WAIT_MS = 20_000
 
 @pytest.fixture(scope="module")
 def documents_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server of its own: a fresh database, FIFO, two managers (password PASSWORD)."""
+    """A server of its own: a fresh database, FIFO, a manager, an admin and a finance user
+    (password PASSWORD)."""
     path = tmp_path_factory.mktemp("documents") / "documents.db"
     env = base_env(
         DATABASE_URL=f"sqlite:///{path}", SCANFLOOR_MODE="demo", SCANFLOOR_COST_METHOD="fifo"
     )
     assert run_cli("db", "upgrade", "heads", env=env).returncode == 0
-    for name in ("dmanager", "dmanager2"):
-        made = run_cli("users", "create", name, "--role", "manager", "--password", PASSWORD,
+    for name, role in (("dmanager", "manager"), ("dadmin", "admin"), ("dfinance", "finance")):
+        made = run_cli("users", "create", name, "--role", role, "--password", PASSWORD,
                        env=env)  # fmt: skip
         assert made.returncode == 0, made.stderr
     port = free_port()
@@ -67,16 +70,16 @@ def _received(manager: As, tag: str) -> dict[str, Any]:
             "receipt": got["receipt_line"]["receipt_id"]}  # fmt: skip
 
 
-def test_a_held_invoice_is_approved_by_a_second_manager_and_a_charge_is_spread(
-    documents_server, browser
-):
+def test_a_held_invoice_is_approved_by_finance_and_a_charge_is_spread(documents_server, browser):
     base = documents_server
     tag = uuid.uuid4().hex[:6].upper()
-    manager = As(base, "dmanager")
+    manager, admin = As(base, "dmanager"), As(base, "dadmin")
     bought = _received(manager, tag)
     today = datetime.now(UTC).date().isoformat()
     number = f"INV-{tag}"
-    held = manager.call("POST", "/finance/invoices", {
+    refused = manager.send("POST", "/finance/invoices", {"supplier": "X"})
+    assert refused.status_code == 403, refused.text  # a manager reads finance, no more
+    held = admin.call("POST", "/finance/invoices", {
         "supplier": bought["supplier"]["code"], "number": number, "invoice_date": today,
         "lines": [{"po_line_id": bought["po"]["lines"][0]["id"], "quantity": 10,
                    "unit_price": "3.00"}],
@@ -100,11 +103,20 @@ def test_a_held_invoice_is_approved_by_a_second_manager_and_a_charge_is_spread(
         problems.extend(f"{where}: under 24x24 px: {c}" for c in small_controls(page, 24))
         violations.extend(_csp(page))
 
-    # 1. The one who entered it sees it waiting, with why its line does not match, and is
-    #    refused approving it: the page says so in the API's words.
+    # 0. A manager reads the queue: the invoice and why, no button, no entry form.
     page.goto(base + "/console/invoices")
     _sign_in(page, "dmanager")
     row = page.locator(f"#queue-table tbody tr[data-number='{number}']")
+    expect(row).to_contain_text("Price 3.00 against 2.500000 ordered", timeout=WAIT_MS)
+    expect(row.get_by_role("button")).to_have_count(0)
+    expect(page.locator("#po-form")).to_be_hidden()
+    expect(page.locator("#finance-readonly")).to_be_visible()
+    check("console invoices as a manager @phone")
+
+    # 1. The one who entered it sees it waiting, with why its line does not match, and is
+    #    refused approving it: the page says so in the API's words.
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, "dadmin")
     expect(row).to_contain_text(bought["supplier"]["code"], timeout=WAIT_MS)
     expect(row).to_contain_text("30.00")
     expect(row).to_contain_text("Price 3.00 against 2.500000 ordered")
@@ -115,14 +127,15 @@ def test_a_held_invoice_is_approved_by_a_second_manager_and_a_charge_is_spread(
         f"Invoice {number} was not approved", timeout=WAIT_MS
     )
     expect(page.locator("#error")).to_be_visible()
-    refused = manager.send("POST", f"/finance/invoices/{held['id']}/approve", {})
+    refused = admin.send("POST", f"/finance/invoices/{held['id']}/approve", {})
     assert refused.status_code == 403, refused.text
     expect(page.locator("#queue-result")).to_contain_text(refused.json()["error"]["message"])
     expect(row).to_be_visible()
 
-    # 2. A second manager approves it: it leaves the queue and is posted, with its entry.
+    # 2. Finance approves it: it leaves the queue and is posted, with its entry.
     page.get_by_role("button", name="Sign out").click()
-    _sign_in(page, "dmanager2")
+    _sign_in(page, "dfinance")
+    expect(page.locator("#finance-readonly")).to_be_hidden()
     row.get_by_role("button", name=f"Approve invoice {number}").click()
     expect(page.locator("#queue-result")).to_have_text(
         f"Approved invoice {number}: posted.", timeout=WAIT_MS

@@ -1,8 +1,9 @@
 """The finance API after real postings through the one ledger writer: what the stock is
 worth, FIFO layers and how each movement was costed, the journal and the trial balance (in
-JSON and as CSV an accounting system imports), and accounting periods (a manager closes a
+JSON and as CSV an accounting system imports), and accounting periods (finance closes a
 month, a back-dated posting into it is refused, only an admin reopens it). Reads are for
-managers and above; errors keep the API's one shape."""
+supervisors and above and finance, closing for finance and admins (docs/decisions/0026);
+errors keep the API's one shape."""
 
 from __future__ import annotations
 
@@ -271,8 +272,8 @@ def _back_dated_receipt(books: Books, month: str) -> dict[str, Any]:
 
 def test_a_closed_month_refuses_a_back_dated_receipt_until_an_admin_reopens_it(client, auth, books):
     month = _last_month()
-    manager = {**auth("manager")}
-    r = client.post(f"{API}/periods/{month}/close", headers=manager)
+    finance, manager = auth("finance"), auth("manager")
+    r = client.post(f"{API}/periods/{month}/close", headers=finance)
     assert r.status_code == 200, r.get_json()
     closed = r.get_json()
     assert (closed["period"], closed["status"]) == (month, "closed")
@@ -281,7 +282,7 @@ def test_a_closed_month_refuses_a_back_dated_receipt_until_an_admin_reopens_it(c
         p["period"]: p for p in client.get(f"{API}/periods", headers=manager).get_json()["periods"]
     }
     assert listed[month]["status"] == "closed" and listed[_this_month()]["status"] == "open"
-    again = client.post(f"{API}/periods/{month}/close", headers=manager)
+    again = client.post(f"{API}/periods/{month}/close", headers=finance)
     assert again.get_json()["closed_at"] == closed["closed_at"]  # closing twice changes nothing
 
     before = counts()
@@ -293,7 +294,8 @@ def test_a_closed_month_refuses_a_back_dated_receipt_until_an_admin_reopens_it(c
     assert error["details"]["period"] == month
     assert counts() == before  # the whole posting refused: no movement, no entry
 
-    _error(client.post(f"{API}/periods/{month}/reopen", headers=manager), 403, "forbidden")
+    for who in (finance, manager):
+        _error(client.post(f"{API}/periods/{month}/reopen", headers=who), 403, "forbidden")
     reopened = client.post(f"{API}/periods/{month}/reopen", headers=auth("admin"))
     assert reopened.status_code == 200 and reopened.get_json()["status"] == "open"
     accepted = client.post(
@@ -307,7 +309,7 @@ def test_a_closed_month_refuses_a_back_dated_receipt_until_an_admin_reopens_it(c
 
 
 def test_a_month_after_this_one_cannot_close_and_a_period_is_a_month(client, auth, app):
-    h = auth("manager")
+    h = auth("finance")
     future = (datetime.now(UTC).date().replace(day=1) + timedelta(days=40)).strftime("%Y-%m")
     _error(client.post(f"{API}/periods/{future}/close", headers=h), 422, "period_in_future")
     _error(client.post(f"{API}/periods/2024-13/close", headers=h), 422, "invalid_period")
@@ -318,8 +320,9 @@ def test_a_month_after_this_one_cannot_close_and_a_period_is_a_month(client, aut
 # --- who may, and what is refused --------------------------------------------------------
 
 
-def test_a_supervisor_may_not_read_or_close_anything_in_finance(client, auth, books):
-    h = auth("supervisor")
+def test_supervisors_managers_and_finance_read_the_books_and_a_worker_none_of_them(
+    client, auth, books
+):
     for path in (
         "/valuation",
         f"/valuation/{books.fifo.id}/layers?place={books.warehouse.id}",
@@ -330,8 +333,22 @@ def test_a_supervisor_may_not_read_or_close_anything_in_finance(client, auth, bo
         "/trial-balance.csv",
         "/periods",
     ):
-        _error(client.get(API + path, headers=h), 403, "forbidden")
-    _error(client.post(f"{API}/periods/{_last_month()}/close", headers=h), 403, "forbidden")
+        _error(client.get(API + path, headers=auth("worker")), 403, "forbidden")
+        for role in ("supervisor", "manager", "finance"):
+            assert client.get(API + path, headers=auth(role)).status_code == 200, (role, path)
+
+
+def test_only_finance_and_admins_close_a_month_and_a_refused_close_changes_nothing(
+    client, auth, books
+):
+    month = _last_month()
+    for role in ("worker", "supervisor", "manager"):
+        r = client.post(f"{API}/periods/{month}/close", headers=auth(role))
+        _error(r, 403, "forbidden")
+    listed = client.get(f"{API}/periods", headers=auth("manager")).get_json()["periods"]
+    assert all(p["status"] == "open" for p in listed)
+    closed = client.post(f"{API}/periods/{month}/close", headers=auth("admin"))
+    assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
 
 
 def test_unknown_items_and_places_are_404_and_bad_filters_422(client, auth, books):

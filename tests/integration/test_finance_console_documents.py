@@ -2,7 +2,8 @@
 finance pages: no data, no inline script or style (the CSP refuses them), every asset their
 own and served, in the finance navigation; their scripts call the API paths they are built
 on. The API behind them answers a manager and refuses a worker (403), and the page holds the
-words it shows that worker. What the pages do in a browser is in
+words it shows that worker; their write forms are hidden in the shell (finance and admins
+see them once signed in). What the pages do in a browser is in
 tests/e2e/test_finance_documents_browser.py."""
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ READS = {
     "/console/invoices": "/api/v1/finance/invoices?status=held",
     "/console/landed-costs": "/api/v1/finance/landed-costs",
 }
-DENIED = "The finance pages are for managers and admins"
+DENIED = "The finance pages are for supervisors,\n    managers, finance and admins."
 
 
 def test_the_invoice_and_landed_cost_pages_are_shells_with_their_own_scripts(client):
@@ -63,6 +64,15 @@ def test_a_manager_reads_what_the_page_shows(client, auth, path):
     assert client.get(path).status_code == 200
     r = client.get(READS[path], headers=auth("manager"))
     assert r.status_code == 200, r.get_json()
+
+
+def test_the_write_forms_start_hidden_for_the_readers_who_may_not_write(client):
+    invoices = client.get("/console/invoices").get_data(as_text=True)
+    assert '<div class="card" data-finance-write hidden>\n      <form id="po-form"' in invoices
+    landed = client.get("/console/landed-costs").get_data(as_text=True)
+    assert '<div class="card" data-finance-write hidden>\n      <form id="charge-form"' in landed
+    for html in (invoices, landed):
+        assert 'id="finance-readonly"' in html
 
 
 @pytest.mark.parametrize("path", sorted(PAGES))

@@ -3,7 +3,8 @@ inline script or style (the CSP refuses them), every asset its own and served, i
 finance navigation; its script calls the settlement APIs (the list, one settlement, the
 multipart import, the exception queues) and the channels for its selects. The API behind
 it answers a manager and refuses a worker (403), and the page holds the words it shows that
-worker. The order page carries the order's money card and its script."""
+worker; its import form is hidden in the shell (finance and admins see it once signed in).
+The order page carries the order's money card and its script."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ PAGES = {PATH: [*SHARED, "console_settlements.js"]}
 CALLS = {PATH: ["/finance/settlements", "/finance/settlement-exceptions", "/channels",
                 "FormData", '"POST"']}  # fmt: skip
 READS = ["/api/v1/finance/settlements", "/api/v1/finance/settlement-exceptions"]
-DENIED = "The finance pages are for managers and admins"
+DENIED = "The finance pages are for supervisors,\n    managers, finance and admins."
 QUEUES = ("not_settled", "refund_without_return", "settled_not_shipped", "amount_differs",
           "unmapped")  # fmt: skip
 
@@ -64,6 +65,11 @@ def test_a_manager_reads_what_the_page_shows(client, auth, read):
     assert client.get(PATH).status_code == 200
     r = client.get(read, headers=auth("manager"))
     assert r.status_code == 200, r.get_json()
+
+
+def test_the_import_form_starts_hidden_for_the_readers_who_may_not_import(client):
+    html = client.get(PATH).get_data(as_text=True)
+    assert '<div class="card" data-finance-write hidden>\n      <form id="upload-form"' in html
 
 
 @pytest.mark.parametrize("read", READS)

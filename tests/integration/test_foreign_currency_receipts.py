@@ -2,7 +2,7 @@
 of the receipt's day: the movement carries the converted unit cost, finance values it so,
 and the receipt line records the currency and rate. A rate entered later never changes
 what was received; no rate known refuses the confirmation (exchange_rate_missing) and
-writes nothing. Rates are entered by managers through the API."""
+writes nothing. Rates are entered by finance (or an admin) through the API; managers read them."""
 
 from __future__ import annotations
 
@@ -176,17 +176,17 @@ def test_a_po_in_the_functional_currency_is_received_at_its_own_price(app, clien
 # --- the rates API -------------------------------------------------------------------------
 
 
-def _put(client: Any, auth: Any, currency: str, day: str, rate: Any, role: str = "manager"):
+def _put(client: Any, auth: Any, currency: str, day: str, rate: Any, role: str = "finance"):
     return client.put(f"{API}/{currency}/{day}", headers=auth(role), json={"rate": rate})
 
 
-def test_a_manager_enters_a_rate_and_reads_it_back(app, client, auth, users):
+def test_finance_enters_a_rate_and_reads_it_back(app, client, auth, users):
     r = _put(client, auth, "USD", "2026-12-07", "0.92")
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert (body["currency"], body["rate_date"], body["rate"]) == ("USD", "2026-12-07",
                                                                    "0.92000000")  # fmt: skip
-    assert body["created_by"] == users["manager"].id
+    assert body["created_by"] == users["finance"].id
     assert _put(client, auth, "USD", "2026-12-07", "0.925").status_code == 200  # replaced
     assert _put(client, auth, "USD", "2026-12-14", "0.93").status_code == 200
     assert _put(client, auth, "GBP", "2026-12-07", "1.17").status_code == 200
@@ -229,3 +229,13 @@ def test_a_worker_neither_enters_nor_reads_rates(app, client, auth):
     assert _put(client, auth, "USD", "2026-12-07", "0.92", role="worker").status_code == 403
     assert client.get(API, headers=auth("worker")).status_code == 403
     assert client.get(API, headers=auth("manager")).get_json()["rates"] == []
+
+
+def test_a_manager_or_supervisor_reads_rates_but_only_finance_and_admins_enter_them(
+    app, client, auth
+):
+    for role in ("supervisor", "manager"):
+        refused = _put(client, auth, "USD", "2026-12-07", "0.92", role=role)
+        assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+        assert client.get(API, headers=auth(role)).get_json()["rates"] == []
+    assert _put(client, auth, "USD", "2026-12-07", "0.92", role="admin").status_code == 200

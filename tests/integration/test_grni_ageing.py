@@ -259,14 +259,14 @@ def test_the_csv_has_the_documented_columns_one_row_per_po_and_the_unassigned_ro
     assert sum(D(row[-1]) for row in rows[1:]) == D("99.45")
 
 
-def test_only_managers_and_above_read_it_and_bad_filters_are_refused(client, auth, books):
+def test_supervisors_and_above_and_finance_read_it_and_bad_filters_are_refused(client, auth, books):
     for path in (API, f"{API}.csv"):
         assert client.get(path).status_code == 401
-        for role in ("worker", "supervisor"):
-            r = client.get(path, headers=auth(role))
-            assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
-        assert client.get(path, headers=auth("admin")).status_code == 200
-    h = auth("manager")
+        r = client.get(path, headers=auth("worker"))
+        assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+        for role in ("supervisor", "manager", "finance", "admin"):
+            assert client.get(path, headers=auth(role)).status_code == 200, role
+    h = auth("finance")
     r = client.get(API, query_string={"as_of": "2025-13-01"}, headers=h)
     assert r.status_code == 422, r.get_json()
     r = client.get(API, query_string={"supplier": "NO-SUCH"}, headers=h)

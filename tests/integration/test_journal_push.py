@@ -124,7 +124,7 @@ def _received(client: Any, auth: Any, qty: int = 10, cost: str = "200") -> int:
 def _landed(client: Any, auth: Any, receipt: int, amount: str, on: Any = TODAY) -> Any:
     return client.post(
         "/api/v1/finance/landed-costs",
-        headers=auth("manager"),
+        headers=auth("finance"),
         json={"charge_kind": "freight", "basis": "value", "amount": amount,
               "receipt_ids": [receipt], "reference": "BL-7", "charge_date": on.isoformat()},
     )  # fmt: skip

@@ -51,7 +51,7 @@ def _charge(client: Any, auth: Any, receipts: list[int], amount: str, basis: str
             kind: str = "freight", on: date = TODAY) -> Any:  # fmt: skip
     return client.post(
         API,
-        headers=auth("manager"),
+        headers=auth("finance"),
         json={"charge_kind": kind, "basis": basis, "amount": amount, "receipt_ids": receipts,
               "reference": "BL-1", "charge_date": on.isoformat()},
     )  # fmt: skip
@@ -119,7 +119,7 @@ def test_erpnexts_example_10_at_200_with_shipping_100_and_customs_150_cost_225_a
     assert (customs["amount"], customs["receipt_ids"]) == ("150.00", [receipt])
     assert _entry_codes(shipping["entry_id"]) == {("1300", "100.00", "0.00"),
                                                   ("2300", "0.00", "100.00")}  # fmt: skip
-    got = client.get(f"{API}/{shipping['id']}", headers=auth("manager")).get_json()
+    got = client.get(f"{API}/{shipping['id']}", headers=auth("finance")).get_json()
     assert got["lines"] == shipping["lines"] and got["charge_kind"] == "freight"
     _books_hold()
     if method == "fifo":
@@ -167,7 +167,7 @@ def test_a_charge_over_two_receipts_is_spread_by_their_value_to_the_cent(app, cl
     assert added["receipt_ids"] == [first, second]
     assert fh.stock_value(big, wh) == (10, D("2085.74"))
     assert fh.stock_value(small, wh) == (3, D("347.27"))
-    listed = client.get(API, query_string={"receipt": second}, headers=auth("manager"))
+    listed = client.get(API, query_string={"receipt": second}, headers=auth("finance"))
     assert [c["id"] for c in listed.get_json()["landed_costs"]] == [added["id"]]
     _books_hold()
 
@@ -203,7 +203,7 @@ def test_a_charge_spread_by_weight_uses_the_suppliers_case_weight(app, client, a
     # The supplier's terms change later: the charge still shows the weights it was spread by.
     db.session.execute(update(SupplierItem).values(case_weight_kg=D("99")))
     db.session.commit()
-    again = client.get(f"/api/v1/finance/landed-costs/{added['id']}", headers=auth("manager"))
+    again = client.get(f"/api/v1/finance/landed-costs/{added['id']}", headers=auth("finance"))
     assert [ln["figure"] for ln in again.get_json()["lines"]] == ["20.000000", "5.000000"]
 
 
@@ -232,7 +232,7 @@ def test_a_closed_month_refuses_a_charge_dated_in_it(app, client, auth):
     receipt = _received(client, auth, make_supplier(), it, 10, "200", dock)
     last_month_day = TODAY.replace(day=1) - timedelta(days=1)
     month = last_month_day.strftime("%Y-%m")
-    closed = client.post(f"/api/v1/finance/periods/{month}/close", headers=auth("manager"))
+    closed = client.post(f"/api/v1/finance/periods/{month}/close", headers=auth("finance"))
     assert closed.status_code == 200, closed.get_json()
     before = _written()
     error = _refused(_charge(client, auth, [receipt], "10.00", on=last_month_day), 409,
@@ -243,18 +243,23 @@ def test_a_closed_month_refuses_a_charge_dated_in_it(app, client, auth):
     _books_hold()
 
 
-def test_only_a_manager_adds_or_reads_landed_costs_and_an_unknown_one_is_a_404(app, client, auth):
+def test_finance_and_admins_add_landed_costs_others_above_workers_only_read_them(app, client, auth):
     _, dock = _dock()
     receipt = _received(client, auth, make_supplier(), fh.item(), 1, "5", dock)
-    h = auth("supervisor")
-    _refused(client.get(API, headers=h), 403, "forbidden")
-    _refused(client.post(API, headers=h, json={"charge_kind": "freight", "basis": "value",
-                         "amount": "1.00", "receipt_ids": [receipt],
-                         "charge_date": TODAY.isoformat()}), 403, "forbidden")  # fmt: skip
-    _refused(client.get(f"{API}/1", headers=auth("manager")), 404, "not_found")
+    body = {"charge_kind": "freight", "basis": "value", "amount": "1.00",
+            "receipt_ids": [receipt], "charge_date": TODAY.isoformat()}  # fmt: skip
+    before = _written()
+    for role in ("worker", "supervisor", "manager"):
+        _refused(client.post(API, headers=auth(role), json=body), 403, "forbidden")
+    assert _written() == before
+    _refused(client.get(API, headers=auth("worker")), 403, "forbidden")
+    for role in ("supervisor", "manager", "finance", "admin"):
+        assert client.get(API, headers=auth(role)).status_code == 200, role
+    _refused(client.get(f"{API}/999999", headers=auth("finance")), 404, "not_found")
     # A cursor past any INTEGER id pages from the newest (PostgreSQL would refuse the bind).
-    far = client.get(API, query_string={"cursor": "431656658008574311"}, headers=auth("manager"))
+    far = client.get(API, query_string={"cursor": "431656658008574311"}, headers=auth("finance"))
     assert far.status_code == 200 and far.get_json()["landed_costs"] == []
+    assert _added(client.post(API, headers=auth("admin"), json=body))["entry_id"] is not None
 
 
 def test_a_charge_sent_again_with_the_same_idempotency_key_is_added_once(app, client, auth):
@@ -263,7 +268,7 @@ def test_a_charge_sent_again_with_the_same_idempotency_key_is_added_once(app, cl
     receipt = _received(client, auth, make_supplier(), it, 10, "200", dock)
     body = {"charge_kind": "handling", "basis": "quantity", "amount": "20.00",
             "receipt_ids": [receipt], "charge_date": TODAY.isoformat()}  # fmt: skip
-    h = {**auth("manager"), "Idempotency-Key": "landed-1"}
+    h = {**auth("finance"), "Idempotency-Key": "landed-1"}
     first = _added(client.post(API, headers=h, json=body))
     again = _added(client.post(API, headers=h, json=body))
     assert again["id"] == first["id"]

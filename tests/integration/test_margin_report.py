@@ -2,7 +2,8 @@
 returned and credited, the other settled with a fee: gross margin per order line and per
 channel to the cent (revenue net of the credit, COGS net of the restocked unit, the fee
 split over the settled order's lines), filtered by dates, channel and warehouse; the CSV's
-columns; shipping cost reported unknown; the page's shell; a worker is refused."""
+columns; shipping cost reported unknown (their carrier has no rate); the page's shell; a
+worker is refused."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def _world(app: Any, client: Any, auth: Any, users: Any) -> dict[str, Any]:
     got = receive_scan(client, auth("worker"), rma["id"], it.each, quantity=1).get_json()
     done = inspect(client, auth("worker"), got["rma"]["id"], got["line_id"], credit="full")
     assert done.get_json()["inspection"]["credit_amount"] == "25.00"
-    _settle(client, manager, "SHOP", b.external_id, "55.00", "1.90")
+    _settle(client, auth("finance"), "SHOP", b.external_id, "55.00", "1.90")  # a finance write
     return {"rs": rs, "a": a, "b": b, "h": manager}
 
 
@@ -113,8 +114,9 @@ def test_margin_per_order_line_and_per_channel_to_the_cent(app, client, auth, us
     line = rows[(b, 2)]
     assert (line["channel"], line["warehouse"], line["carrier"], line["service"]) == (
         "SHOP", w["rs"].warehouse.code, w["rs"].site.carrier, "standard")  # fmt: skip
-    assert report["shipping_cost_known"] is False
+    assert report["shipping_cost_known"] is False  # the OWN carrier has no rate
     assert line["shipping_cost"] is None
+    assert report["totals"]["shipping_unknown_orders"] == 2
     assert report["totals"]["gross_margin"] == "65.90"
     assert report["totals"]["net_revenue"] == "80.00"
 
@@ -158,11 +160,12 @@ def test_the_csv_has_its_documented_columns_and_a_worker_is_refused(app, client,
     assert lines[0] == (
         "group_by,order_id,external_id,line_no,sku,channel,warehouse,carrier,service,month,"
         "revenue,returns_credited,net_revenue,cogs,returns_restocked,net_cogs,channel_fees,"
-        "shipping_cost,gross_margin,margin_pct"
+        "shipping_cost,gross_margin,margin_pct,shipping_unknown_orders,shipping_unknown_revenue"
     )
+    # Both orders left on the OWN carrier, which has no rate: shipping unknown, not subtracted.
     assert lines[1:] == [
-        "channel,,,,,SHOP,,,,,55.00,0.00,55.00,9.10,0.00,9.10,1.90,,44.00,80.00",
-        "channel,,,,,WEB,,,,,50.00,25.00,25.00,6.20,3.10,3.10,0.00,,21.90,87.60",
+        "channel,,,,,SHOP,,,,,55.00,0.00,55.00,9.10,0.00,9.10,1.90,,44.00,80.00,1,55.00",
+        "channel,,,,,WEB,,,,,50.00,25.00,25.00,6.20,3.10,3.10,0.00,,21.90,87.60,1,50.00",
     ]
     worker = auth("worker")
     assert client.get(URL, headers=worker).status_code == 403
@@ -175,5 +178,5 @@ def test_the_margin_page_is_a_shell_with_its_charts_and_table(client):
     html = r.get_data(as_text=True)
     for needle in ('id="channel-chart"', 'id="month-chart"', 'id="rows-table"',
                    "console_chart.js", "console_margin.js", 'aria-current="page">Margin',
-                   "/finance/margin.csv"):  # fmt: skip
+                   'id="tot-shipping"', "/finance/margin.csv"):  # fmt: skip
         assert needle in html, needle

@@ -1,8 +1,9 @@
-"""An order's money status in its API answer (GET /orders/{id}: `finance`, managers and
-above): captured with its priced total; shipped once revenue is booked (the receivable);
-settled once a settlement line names it (amount, fee, the settlement's reference and
-deposit date); returned once the channel refunded it or a return's inspection credited the
-customer. A supervisor reads the order as before, its money left out (null)."""
+"""An order's money status in its API answer (GET /orders/{id}: `finance`, for supervisors
+and above and finance, docs/decisions/0026): captured with its priced total; shipped once
+revenue is booked (the receivable); settled once a settlement line names it (amount, fee,
+the settlement's reference and deposit date); returned once the channel refunded it or a
+return's inspection credited the customer. Every finance reader sees the money; a worker
+reads no order."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def _money(client: Any, h: dict[str, str], order_id: int) -> dict[str, Any]:
 def test_an_order_goes_from_captured_to_shipped_to_settled_with_its_fee(app, client, auth):
     rs = return_site(app)
     _, packed = _packed(rs, 2, "25.00", tax="10.00")
-    h = auth("manager")
+    h = auth("finance")
     money = _money(client, h, packed.order_id)
     assert (money["stage"], money["ordered"], money["invoiced"]) == ("captured", "60.00", "0.00")
     assert [s["step"] for s in money["steps"]] == ["captured"]
@@ -111,7 +112,7 @@ def test_a_channel_refund_marks_the_order_returned(app, client, auth):
     rs = return_site(app)
     _, packed = _packed(rs, 1, "40.00")
     _ship(rs, packed.ssccs[0])
-    h = auth("manager")
+    h = auth("finance")
     ref = f"#{packed.external_id}"
     _upload(client, h, _payout("P-8", [("charge", ref, "40.00", "1.46"),
                                        ("refund", ref, "-15.00", "0.00")]))  # fmt: skip
@@ -136,12 +137,18 @@ def test_a_return_credited_to_the_customer_marks_the_order_returned(app, client,
     assert step["amount"] == credit and step["entry_id"] is not None
 
 
-def test_a_supervisor_reads_the_order_as_before_without_its_money(app, client, auth):
+def test_every_finance_reader_reads_the_order_with_its_money_and_a_worker_no_order(
+    app, client, auth
+):
     rs = return_site(app)
     _, packed = _packed(rs, 1, "12.00")
-    r = client.get(f"/api/v1/orders/{packed.order_id}", headers=auth("supervisor"))
-    assert r.status_code == 200
-    body = r.get_json()
-    assert body["finance"] is None
-    assert body["lines"][0]["price"] == "12.0000" and body["external_id"] == packed.external_id
-    assert client.get("/api/v1/orders/999999", headers=auth("manager")).status_code == 404
+    for role in ("supervisor", "manager", "finance", "admin"):
+        r = client.get(f"/api/v1/orders/{packed.order_id}", headers=auth(role))
+        assert r.status_code == 200, role
+        body = r.get_json()
+        assert (body["finance"]["stage"], body["finance"]["ordered"]) == ("captured", "12.00")
+        assert body["lines"][0]["price"] == "12.0000"
+        assert body["external_id"] == packed.external_id
+    assert client.get("/api/v1/orders/999999", headers=auth("finance")).status_code == 404
+    r = client.get(f"/api/v1/orders/{packed.order_id}", headers=auth("worker"))
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"

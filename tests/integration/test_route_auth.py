@@ -6,6 +6,7 @@ forgets @requires/@public, or a new public route, fails here until it is a delib
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -149,22 +150,160 @@ def test_every_guarded_route_refuses_a_caller_without_a_token(app, client):
     assert problems == []
 
 
-def test_every_guarded_route_refuses_the_role_below_the_lowest_allowed(app, client, auth):
+def _forbidden_problems(client: Any, auth: Any, calls: list[tuple[Rule, str, str]]) -> list[str]:
+    """Each (rule, method, role) called as that role: what does not answer 403 forbidden."""
     problems = []
-    checked = 0
+    for rule, method, role in calls:
+        resp = _call(client, method, _path(rule), auth(role))
+        problem = _error_shape_problem(resp, 403, "forbidden")
+        if problem:
+            problems.append(f"{method} {rule.rule} as {role}: {problem}")
+    return problems
+
+
+def test_every_guarded_route_refuses_the_role_below_the_lowest_allowed(app, client, auth):
+    calls = []
     for rule, method, roles in _guarded(app):
         lowest = ROLES.index(roles[0]) if roles else 0
         if lowest == 0:
             continue  # open to every role (or unmarked, reported above): nobody is below
-        resp = _call(client, method, _path(rule), auth(ROLES[lowest - 1]))
-        checked += 1
-        problem = _error_shape_problem(resp, 403, "forbidden")
-        if problem:
-            problems.append(f"{method} {rule.rule} as {ROLES[lowest - 1]}: {problem}")
-    assert checked > 0
-    assert problems == []
+        calls.append((rule, method, ROLES[lowest - 1]))
+    assert calls
+    assert _forbidden_problems(client, auth, calls) == []
 
 
 def test_a_public_route_answers_without_a_token(client):
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+# --- finance, beside the ladder (docs/decisions/0026) -------------------------------------
+# A finance user reaches only the routes that name it (`requires(..., also=("finance",))`).
+# Changing these sets is a security decision: say why in the commit.
+FINANCE_READS = {  # every finance GET: supervisors and above, and finance
+    ("GET", "/api/v1/finance/valuation"),
+    ("GET", "/api/v1/finance/valuation/<int:item_id>/layers"),
+    ("GET", "/api/v1/finance/valuation/<int:item_id>/movements"),
+    ("GET", "/api/v1/finance/journal"),
+    ("GET", "/api/v1/finance/journal.csv"),
+    ("GET", "/api/v1/finance/trial-balance"),
+    ("GET", "/api/v1/finance/trial-balance.csv"),
+    ("GET", "/api/v1/finance/periods"),
+    ("GET", "/api/v1/finance/grni-ageing"),
+    ("GET", "/api/v1/finance/grni-ageing.csv"),
+    ("GET", "/api/v1/finance/invoices"),
+    ("GET", "/api/v1/finance/invoices/<int:invoice_id>"),
+    ("GET", "/api/v1/finance/landed-costs"),
+    ("GET", "/api/v1/finance/landed-costs/<int:landed_cost_id>"),
+    ("GET", "/api/v1/finance/margin"),
+    ("GET", "/api/v1/finance/margin.csv"),
+    ("GET", "/api/v1/finance/settlements"),
+    ("GET", "/api/v1/finance/settlements/<int:settlement_id>"),
+    ("GET", "/api/v1/finance/settlement-exceptions"),
+    ("GET", "/api/v1/finance/exchange-rates"),
+}
+FINANCE_WRITES = {  # every finance write: finance and admins (managers only read)
+    ("POST", "/api/v1/finance/periods/<period>/close"),
+    ("POST", "/api/v1/finance/invoices"),
+    ("POST", "/api/v1/finance/invoices/<int:invoice_id>/approve"),
+    ("POST", "/api/v1/finance/invoices/<int:invoice_id>/reject"),
+    ("POST", "/api/v1/finance/landed-costs"),
+    ("POST", "/api/v1/finance/settlements"),
+    ("PUT", "/api/v1/finance/exchange-rates/<currency>/<date>"),
+}
+ADMIN_ONLY_FINANCE = {("POST", "/api/v1/finance/periods/<period>/reopen")}
+# What finance reads to trace a figure (GET only; their floor roles keep them), and its own
+# session. It never posts stock, scans, picks or manages users.
+FINANCE_TRACE_READS = {
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/api/v1/auth/me"),
+    ("GET", "/api/v1/orders"),
+    ("GET", "/api/v1/orders/<bigid:order_id>"),
+    ("GET", "/api/v1/orders/<bigid:order_id>/events"),
+    ("GET", "/api/v1/channels"),
+    ("GET", "/api/v1/items"),
+    ("GET", "/api/v1/items/<int:item_id>"),
+    ("GET", "/api/v1/items/<int:item_id>/lots"),
+    ("GET", "/api/v1/lots/<int:lot_id>"),
+    ("GET", "/api/v1/locations"),
+    ("GET", "/api/v1/locations/<int:location_id>"),
+    ("GET", "/api/v1/movements"),
+    ("GET", "/api/v1/balances"),
+    ("GET", "/api/v1/suppliers"),
+    ("GET", "/api/v1/suppliers/<int:supplier_id>"),
+    ("GET", "/api/v1/suppliers/<int:supplier_id>/items"),
+    ("GET", "/api/v1/items/<int:item_id>/supplier-items"),
+    ("GET", "/api/v1/purchase-orders"),
+    ("GET", "/api/v1/purchase-orders/<int:po_id>"),
+    ("GET", "/api/v1/purchase-orders/<int:po_id>/receipts"),
+    ("GET", "/api/v1/purchase-orders/<int:po_id>/amendments"),
+    ("GET", "/api/v1/purchase-orders/<int:po_id>/document.pdf"),
+    ("GET", "/api/v1/purchase-orders/<int:po_id>/document.csv"),
+    ("GET", "/api/v1/returns"),
+    ("GET", "/api/v1/returns/<bigid:rma_id>"),
+    ("GET", "/api/v1/returns/photos/<bigid:photo_id>"),
+    ("GET", "/api/v1/shipments"),
+    ("GET", "/api/v1/shipments/<bigid:shipment_id>"),
+}
+
+FINANCE_REACHES = FINANCE_READS | FINANCE_WRITES | FINANCE_TRACE_READS
+
+
+def _roles_by_route(app: Any) -> dict[tuple[str, str], tuple[str, ...]]:
+    return {(method, rule.rule): roles for rule, method, roles in _guarded(app)}
+
+
+def test_finance_reaches_exactly_the_routes_that_name_it(url_map_app):
+    named = {key for key, roles in _roles_by_route(url_map_app).items() if "finance" in roles}
+    assert named == FINANCE_REACHES
+
+
+def test_every_finance_route_is_a_read_for_supervisors_up_or_a_write_for_finance_and_admins(
+    url_map_app,
+):
+    by_route = _roles_by_route(url_map_app)
+    under = {key for key in by_route if key[1].startswith("/api/v1/finance/")}
+    assert under == FINANCE_READS | FINANCE_WRITES | ADMIN_ONLY_FINANCE
+    for key in FINANCE_READS:
+        assert set(by_route[key]) == {"supervisor", "manager", "admin", "finance"}, key
+    for key in FINANCE_WRITES:
+        assert set(by_route[key]) == {"admin", "finance"}, key
+    for key in ADMIN_ONLY_FINANCE:
+        assert by_route[key] == ("admin",), key
+
+
+def test_finance_tracing_reads_are_gets_that_keep_their_floor_roles(url_map_app):
+    by_route = _roles_by_route(url_map_app)
+    for method, path in FINANCE_TRACE_READS - {("POST", "/api/v1/auth/logout")}:
+        assert method == "GET", path
+        roles = by_route[(method, path)]
+        assert roles[-1] == "finance" and "finance" not in roles[:-1]
+        assert set(roles[:-1]) >= {"supervisor", "manager", "admin"}, path
+
+
+def test_every_route_says_finance_in_its_openapi_roles_line_exactly_when_it_admits_it(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    wrong = []
+    for rule, method, roles in _guarded(client.application):
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        described = spec["paths"][path][method.lower()].get("description", "")
+        if ("finance" in roles) != ("finance." in described or "finance," in described):
+            wrong.append(f"{method} {rule.rule}: {described!r}")
+    assert wrong == []
+
+
+def test_a_finance_caller_is_refused_403_on_every_route_that_does_not_name_it(app, client, auth):
+    calls = [(rule, method, "finance") for rule, method, roles in _guarded(app)]
+    calls = [(rule, method, who) for rule, method, who in calls
+             if (method, rule.rule) not in FINANCE_REACHES]  # fmt: skip
+    assert len(calls) > 100
+    assert _forbidden_problems(client, auth, calls) == []
+
+
+def test_a_manager_is_refused_403_on_every_finance_write(app, client, auth):
+    calls = [(rule, method, "manager") for rule, method, _roles in _guarded(app)
+             if (method, rule.rule) in FINANCE_WRITES]  # fmt: skip
+    assert len(calls) == len(FINANCE_WRITES)
+    assert _forbidden_problems(client, auth, calls) == []

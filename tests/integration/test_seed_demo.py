@@ -15,10 +15,14 @@ from scanfloor.auth.models import User
 from scanfloor.auth.passwords import verify_secret
 from scanfloor.catalog.models import Barcode, Item, Location, Lot, PackLevel
 from scanfloor.extensions import db
+from scanfloor.finance.fx_service import functional_currency
 from scanfloor.ledger.models import Balance, Movement, Posting
 from scanfloor.seed.purchasing_demo import BACKORDER_REF
 
 BIN_CODE = re.compile(r"^([A-Z])-(\d{2})-(\d{2})-([A-Z])$")
+# Movement sources of the work the demo's floor did on the shipped month: picks, packs,
+# ship confirms, the returned unit and the approved count.
+FLOOR_WORK = ("pick_line", "carton", "shipment", "return", "count_task")
 
 
 @pytest.fixture
@@ -129,9 +133,12 @@ def test_about_one_item_in_seven_is_lot_tracked_with_expiring_lots(seeded):
 
 def test_demo_stock_arrives_only_as_receipts_from_the_vendor(seeded):
     vendor = db.session.scalar(select(Location.id).where(Location.code == "VENDOR"))
-    # Apart from the purchasing history before today (test_seed_purchasing_demo.py).
-    history = (Movement.source_type == "purchase_order") | (
-        Movement.source_id == "purchasing-history"
+    # Apart from the purchasing history before today (test_seed_purchasing_demo.py) and the
+    # floor's work on the shipped month (test_seed_finance_demo.py).
+    history = (
+        (Movement.source_type == "purchase_order")
+        | (Movement.source_id == "purchasing-history")
+        | Movement.source_type.in_(FLOOR_WORK)
     )
     moves = db.session.scalars(select(Movement).where(~history)).all()
     assert len(moves) > 500
@@ -272,7 +279,9 @@ def test_demo_orders_arrive_allocated_with_their_stock_on_the_shelves(seeded):
     wh = _wh1()
     channels = set(db.session.scalars(select(Channel.code)))
     assert {"WEB", "MARKET"} <= channels
-    orders = db.session.scalars(select(Order).where(Order.external_id != BACKORDER_REF)).all()
+    orders = db.session.scalars(
+        select(Order).where(Order.external_id != BACKORDER_REF, Order.status != "shipped")
+    ).all()
     assert 15 <= len(orders) <= 25
     lines = db.session.scalars(
         select(OrderLine).where(OrderLine.order_id.in_([o.id for o in orders]))
@@ -325,8 +334,13 @@ def test_a_wave_can_take_every_demo_order_at_once(seeded):
     from scanfloor.picking.wave_service import preview_wave
 
     preview = preview_wave(_wh1(), WaveRules(mode="cluster"))
-    # All but the purchasing demo's backorder, which waits for stock.
-    orders = set(db.session.scalars(select(Order.id).where(Order.external_id != BACKORDER_REF)))
+    # All but the purchasing demo's backorder, which waits for stock, and the month's orders
+    # the demo shipped.
+    orders = set(
+        db.session.scalars(
+            select(Order.id).where(Order.external_id != BACKORDER_REF, Order.status != "shipped")
+        )
+    )
     assert set(preview.order_ids) == orders and preview.orders == len(orders)
     assert preview.skipped == []
     assert preview.tasks == preview.pickers == -(-len(orders) // 8)
@@ -363,6 +377,9 @@ def test_demo_has_totes_with_printable_labels_carton_types_and_a_carrier(seeded)
     assert own.services == ["standard", "express"]
     assert own.tracking_next is not None and own.tracking_last is not None
     assert own.tracking_next < own.tracking_last and own.tracking_url_template
+    # A flat rate per carton for each service, so shipments have a cost margin subtracts.
+    assert set(own.settings["rates"]) == set(own.services)
+    assert own.settings["currency"] == functional_currency()
 
 
 def test_the_floor_staff_are_given_the_demo_warehouse(seeded):
@@ -414,7 +431,13 @@ def test_demo_rmas_are_authorised_and_expect_no_more_than_was_ordered(seeded):
     from scanfloor.returns.models import ReturnAuthorisation, ReturnLine
     from scanfloor.returns.rules import rma_number
 
-    rmas = db.session.scalars(select(ReturnAuthorisation).order_by(ReturnAuthorisation.id)).all()
+    # The ones waiting to be received (the shipped month's return has arrived:
+    # test_seed_finance_demo.py).
+    rmas = db.session.scalars(
+        select(ReturnAuthorisation)
+        .where(ReturnAuthorisation.arrived_at.is_(None))
+        .order_by(ReturnAuthorisation.id)
+    ).all()
     assert len(rmas) == 2
     channels = dict(db.session.execute(select(Channel.id, Channel.code)).all())
     web, other = rmas
@@ -441,7 +464,11 @@ def test_demo_rmas_are_authorised_and_expect_no_more_than_was_ordered(seeded):
     # Enough units on one line to inspect it into two dispositions.
     assert max(ln.expected_qty for ln in web_lines) >= 2
     # Authorising a return moves nothing: the units are still with the customer.
-    assert not db.session.scalars(select(Movement.id).where(Movement.source_type == "return")).all()
+    moved = select(Movement.id).where(
+        Movement.source_type == "return",
+        Movement.source_id.in_([str(rma.id) for rma in rmas]),
+    )
+    assert not db.session.scalars(moved).all()
 
 
 def test_demo_items_are_classified_and_a_few_bins_wait_to_be_counted(seeded):
@@ -457,7 +484,10 @@ def test_demo_items_are_classified_and_a_few_bins_wait_to_be_counted(seeded):
     assert len(classes) == on_hand > 0
     assert {c.abc_class for c in classes} <= {"A", "B", "C"}
     assert len({c.basis for c in classes}) == 1  # one run, one basis
-    tasks = db.session.scalars(select(CountTask).where(CountTask.warehouse_id == wh)).all()
+    # The open ones (the shipped month's approved count: test_seed_finance_demo.py).
+    tasks = db.session.scalars(
+        select(CountTask).where(CountTask.warehouse_id == wh, CountTask.status == "open")
+    ).all()
     assert 1 <= len(tasks) <= 6
     zone_c = db.session.scalar(select(Location.id).where(Location.code == "WH1-C"))
     for task in tasks:

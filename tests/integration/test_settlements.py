@@ -95,7 +95,7 @@ def test_a_shopify_payout_clears_the_receivable_books_fees_and_holds_the_payout(
     data = _shopify("P-1", [("charge", f"#{a.external_id}", "50.00", "1.75"),
                             ("charge", f"#{b.external_id}", "30.00", "1.15"),
                             ("refund", f"#{a.external_id}", "-10.00", "0.00")])  # fmt: skip
-    h = auth("manager")
+    h = auth("finance")
     r = _upload(client, h, data)
     assert r.status_code == 201, r.get_json()
     got = r.get_json()
@@ -148,7 +148,7 @@ def test_an_amazon_report_maps_orders_by_merchant_order_id_and_books_its_fees(ap
         row(settlement_id="S-9", transaction_type="ServiceFee", amount_type="other-transaction",
             amount_description="Subscription Fee", amount="-0.60", posted_date=day),
     ]) + "\n"  # fmt: skip
-    h = auth("manager")
+    h = auth("finance")
     r = _upload(client, h, text.encode(), "amazon_v2")
     assert r.status_code == 201, r.get_json()
     assert [ln["order_id"] for ln in r.get_json()["lines"]] == [o.order_id] * 3 + [None]
@@ -165,7 +165,7 @@ def test_a_bad_file_a_wrong_total_or_a_closed_month_write_nothing(app, client, a
     rs = return_site(app)
     it = _item(rs)
     a = _shipped(rs, it, "50.00")
-    h = auth("manager")
+    h = auth("finance")
     before = _counts()
     good = _shopify("P-2", [("charge", f"#{a.external_id}", "50.00", "1.75")])
     r = _upload(client, h, good.replace(b'"50.00"', b'"fifty"'))
@@ -182,7 +182,7 @@ def test_a_bad_file_a_wrong_total_or_a_closed_month_write_nothing(app, client, a
     assert _upload(client, h, good, channel="NOPE").status_code == 404
     assert _counts() == before
     now = datetime.now(UTC)
-    close_period(f"{now.year:04d}-{now.month:02d}", users["manager"].id)
+    close_period(f"{now.year:04d}-{now.month:02d}", users["finance"].id)
     before = _counts()
     r = _upload(client, h, good)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "period_closed"
@@ -209,7 +209,7 @@ def test_each_exception_queue_shows_its_case_with_age_and_amount(app, client, au
                             ("charge", f"#{short.external_id}", "30.00", "1.00"),
                             ("charge", f"#{unshipped.external_id}", "20.00", "0.70"),
                             ("charge", "#NOPE-1", "12.00", "0.40")])  # fmt: skip
-    h = auth("manager")
+    h = auth("finance")
     assert _upload(client, h, data).status_code == 201
     _books_hold()
 

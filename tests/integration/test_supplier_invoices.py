@@ -1,8 +1,9 @@
 """Supplier invoices through the API after real receipts: the three-way match (PO line <->
 receipts <-> invoice line) under the supplier's tolerances, the approval queue (a mismatch
-waits for a manager other than the one who entered it), and the entry a posted invoice books:
-Dr GRNI (what the units were received at) / Cr accounts payable, the price difference to the
-stock still on hand (and its FIFO layer) or to price variance for units already gone.
+waits for finance or an admin other than the one who entered it; managers only read), and
+the entry a posted invoice books: Dr GRNI (what the units were received at) / Cr accounts
+payable, the price difference to the stock still on hand (and its FIFO layer) or to price
+variance for units already gone.
 
 Accounts of the default chart: 1300 inventory, 2000 accounts payable, 2100 GRNI, 5300
 purchase price variance. After every posting the finance checks hold (verify)."""
@@ -127,12 +128,12 @@ def _count(model: Any) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def _second_manager() -> dict[str, str]:
+def _second_finance_user() -> dict[str, str]:
     from scanfloor.auth.service import create_user
     from scanfloor.auth.tokens import issue_token
 
     other = create_user(
-        username="manager2", role="manager", password="manager2-password-1", display_name="M2"
+        username="finance2", role="finance", password="finance2-password-1", display_name="F2"
     )
     tok = issue_token(other.id)
     db.session.commit()
@@ -144,7 +145,7 @@ def test_an_invoice_at_the_po_price_posts_grni_against_payables_and_clears_the_r
 ):
     b = _buy(client, auth)
     assert fh.balance("grni") == D("-25.00")
-    r = _invoice(client, auth("manager"), b)
+    r = _invoice(client, auth("finance"), b)
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["status"] == "posted" and body["subtotal"] == "25.00"
@@ -164,7 +165,7 @@ def test_an_invoice_at_the_po_price_posts_grni_against_payables_and_clears_the_r
 
 def test_the_suppliers_tax_is_recoverable_and_owed_with_the_invoice(app, client, auth):
     b = _buy(client, auth)
-    r = _invoice(client, auth("manager"), b, tax="5.00")
+    r = _invoice(client, auth("finance"), b, tax="5.00")
     assert r.status_code == 201, r.get_json()
     assert _entry(r.get_json()["entry_id"]) == {
         ("2100", "25.00", "0.00"), ("1400", "5.00", "0.00"), ("2000", "0.00", "30.00")
@@ -178,7 +179,7 @@ def test_an_invoice_at_a_higher_price_with_every_unit_on_hand_raises_the_stock_a
     app, client, auth
 ):
     b = _buy(client, auth, method="fifo", price="20")
-    r = _invoice(client, auth("manager"), b, price="3.00")
+    r = _invoice(client, auth("finance"), b, price="3.00")
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["status"] == "posted"
@@ -200,7 +201,7 @@ def test_with_half_the_units_shipped_half_the_price_difference_goes_to_price_var
 ):
     b = _buy(client, auth, method=method, price="20")
     fh.ship(b.item, b.dock, 5)
-    r = _invoice(client, auth("manager"), b, price="3.00")
+    r = _invoice(client, auth("finance"), b, price="3.00")
     assert r.status_code == 201, r.get_json()
     assert _entry(r.get_json()["entry_id"]) == {
         ("2100", "25.00", "0.00"),
@@ -213,11 +214,11 @@ def test_with_half_the_units_shipped_half_the_price_difference_goes_to_price_var
     assert verify() == []
 
 
-def test_a_price_outside_tolerance_waits_for_another_manager_than_the_one_who_entered_it(
+def test_a_price_outside_tolerance_waits_for_finance_other_than_the_one_who_entered_it(
     app, client, auth
 ):
     b = _buy(client, auth, price="5")
-    r = _invoice(client, auth("manager"), b, price="2.80")
+    r = _invoice(client, auth("finance"), b, price="2.80")
     assert r.status_code == 201, r.get_json()
     held = r.get_json()
     assert held["status"] == "held" and held["entry_id"] is None
@@ -225,17 +226,21 @@ def test_a_price_outside_tolerance_waits_for_another_manager_than_the_one_who_en
     assert held["lines"][0]["match_detail"]["price_ok"] is False
     assert fh.balance("grni") == D("-25.00")  # nothing posted while it waits
 
-    queue = client.get(API, headers=auth("manager"), query_string={"status": "held"}).get_json()
+    queue = client.get(API, headers=auth("finance"), query_string={"status": "held"}).get_json()
     assert [i["id"] for i in queue["invoices"]] == [held["id"]]
     assert queue["invoices"][0]["mismatched_lines"] == 1
 
     entries = _count(JournalEntry)
-    mine = client.post(f"{API}/{held['id']}/approve", headers=auth("manager"), json={})
+    mine = client.post(f"{API}/{held['id']}/approve", headers=auth("finance"), json={})
     assert mine.status_code == 403
     assert mine.get_json()["error"]["code"] == "approver_entered_invoice"
+    managed = client.post(f"{API}/{held['id']}/approve", headers=auth("manager"), json={})
+    assert managed.status_code == 403  # a manager reads the queue, never decides it
+    assert managed.get_json()["error"]["code"] == "forbidden"
     assert _count(JournalEntry) == entries
 
-    ok = client.post(f"{API}/{held['id']}/approve", headers=_second_manager(), json={"note": "ok"})
+    second = _second_finance_user()
+    ok = client.post(f"{API}/{held['id']}/approve", headers=second, json={"note": "ok"})
     assert ok.status_code == 200, ok.get_json()
     posted = ok.get_json()
     assert posted["status"] == "posted" and posted["decision_note"] == "ok"
@@ -246,7 +251,7 @@ def test_a_price_outside_tolerance_waits_for_another_manager_than_the_one_who_en
         ("2000", "0.00", "28.00"),
     }
     assert (
-        client.get(API, headers=auth("manager"), query_string={"status": "held"}).get_json()[
+        client.get(API, headers=auth("finance"), query_string={"status": "held"}).get_json()[
             "invoices"
         ]
         == []
@@ -259,7 +264,7 @@ def test_a_price_outside_tolerance_waits_for_another_manager_than_the_one_who_en
 
 def test_billing_more_than_received_beyond_the_quantity_tolerance_is_held(app, client, auth):
     b = _buy(client, auth, received=8, quantity="10")  # 10% of 8: up to 8.8 units
-    r = _invoice(client, auth("manager"), b, quantity=9)
+    r = _invoice(client, auth("finance"), b, quantity=9)
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["status"] == "held"
@@ -269,7 +274,7 @@ def test_billing_more_than_received_beyond_the_quantity_tolerance_is_held(app, c
 
 def test_units_billed_beyond_receipts_within_tolerance_go_to_price_variance(app, client, auth):
     b = _buy(client, auth, received=10, quantity="10")
-    r = _invoice(client, auth("manager"), b, quantity=11)
+    r = _invoice(client, auth("finance"), b, quantity=11)
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["status"] == "posted"
@@ -283,12 +288,12 @@ def test_units_billed_beyond_receipts_within_tolerance_go_to_price_variance(app,
 
 def test_a_rejected_invoice_posts_nothing_and_no_longer_counts_as_invoiced(app, client, auth):
     b = _buy(client, auth)
-    held = _invoice(client, auth("manager"), b, price="9.00").get_json()
+    held = _invoice(client, auth("finance"), b, price="9.00").get_json()
     assert held["status"] == "held"
-    r = client.post(f"{API}/{held['id']}/reject", headers=auth("manager"), json={"note": "wrong"})
+    r = client.post(f"{API}/{held['id']}/reject", headers=auth("finance"), json={"note": "wrong"})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["status"] == "rejected" and r.get_json()["entry_id"] is None
-    redo = _invoice(client, auth("manager"), b, number="INV-2")
+    redo = _invoice(client, auth("finance"), b, number="INV-2")
     assert redo.status_code == 201 and redo.get_json()["status"] == "posted"
     assert redo.get_json()["lines"][0]["match_detail"]["invoiced_before"] == 0
 
@@ -298,13 +303,13 @@ def test_a_second_invoice_clears_the_next_receipt_and_counts_what_was_invoiced_b
 ):
     b = _buy(client, auth, received=4)
     _receive(client, auth, b, 6)
-    first = _invoice(client, auth("manager"), b, quantity=5).get_json()
-    second = _invoice(client, auth("manager"), b, number="INV-2", quantity=5).get_json()
+    first = _invoice(client, auth("finance"), b, quantity=5).get_json()
+    second = _invoice(client, auth("finance"), b, number="INV-2", quantity=5).get_json()
     assert (first["status"], second["status"]) == ("posted", "posted")
     assert second["lines"][0]["match_detail"]["invoiced_before"] == 5
     assert [m["quantity"] for m in first["lines"][0]["matches"]] == [4, 1]
     assert [m["quantity"] for m in second["lines"][0]["matches"]] == [5]
-    third = _invoice(client, auth("manager"), b, number="INV-3", quantity=1).get_json()
+    third = _invoice(client, auth("finance"), b, number="INV-3", quantity=1).get_json()
     assert third["status"] == "held" and third["lines"][0]["match_status"] == "quantity"
     assert fh.balance("grni") == D("0.00")
     assert verify() == []
@@ -312,8 +317,8 @@ def test_a_second_invoice_clears_the_next_receipt_and_counts_what_was_invoiced_b
 
 def test_the_same_supplier_invoice_number_twice_is_a_conflict(app, client, auth):
     b = _buy(client, auth)
-    assert _invoice(client, auth("manager"), b, quantity=5).status_code == 201
-    again = _invoice(client, auth("manager"), b, quantity=5)
+    assert _invoice(client, auth("finance"), b, quantity=5).status_code == 201
+    again = _invoice(client, auth("finance"), b, quantity=5)
     assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "duplicate_invoice"
     assert _count(SupplierInvoice) == 1
@@ -323,22 +328,32 @@ def test_bad_lines_are_refused_and_write_nothing(app, client, auth):
     b = _buy(client, auth)
     other = _buy(client, auth)
     before = (_count(SupplierInvoice), _count(SupplierInvoiceLine), _count(JournalEntry))
-    unknown = _invoice(client, auth("manager"), b, [(b.line_id, 5, "2.50"), (999999, 1, "1")])
+    unknown = _invoice(client, auth("finance"), b, [(b.line_id, 5, "2.50"), (999999, 1, "1")])
     assert unknown.status_code == 404
     assert unknown.get_json()["error"]["code"] == "po_line_not_found"
-    foreign = _invoice(client, auth("manager"), b, [(other.line_id, 5, "2.50")])
+    foreign = _invoice(client, auth("finance"), b, [(other.line_id, 5, "2.50")])
     assert foreign.status_code == 422
     assert foreign.get_json()["error"]["code"] == "po_line_of_another_supplier"
-    zero = _invoice(client, auth("manager"), b, quantity=0)
+    zero = _invoice(client, auth("finance"), b, quantity=0)
     assert zero.status_code == 422
-    currency = _invoice(client, auth("manager"), b, currency="USD")
+    currency = _invoice(client, auth("finance"), b, currency="USD")
     assert currency.status_code == 422
     assert currency.get_json()["error"]["code"] == "invoice_currency_refused"
     assert (_count(SupplierInvoice), _count(SupplierInvoiceLine), _count(JournalEntry)) == before
     assert _count(SupplierInvoiceMatch) == 0
 
 
-def test_only_managers_enter_invoices(app, client, auth):
+def test_finance_and_admins_enter_invoices_and_every_reader_above_workers_lists_them(
+    app, client, auth
+):
     b = _buy(client, auth)
-    assert _invoice(client, auth("supervisor"), b).status_code == 403
-    assert client.get(API, headers=auth("supervisor")).status_code == 403
+    before = (_count(SupplierInvoice), _count(JournalEntry))
+    for role in ("worker", "supervisor", "manager"):
+        refused = _invoice(client, auth(role), b)
+        assert refused.status_code == 403, role
+        assert refused.get_json()["error"]["code"] == "forbidden"
+    assert (_count(SupplierInvoice), _count(JournalEntry)) == before
+    assert client.get(API, headers=auth("worker")).status_code == 403
+    for role in ("supervisor", "manager", "finance", "admin"):
+        assert client.get(API, headers=auth(role)).status_code == 200, role
+    assert _invoice(client, auth("admin"), b).status_code == 201

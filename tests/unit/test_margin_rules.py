@@ -1,5 +1,5 @@
 """Margin rules: gross margin = revenue net of returns credited - COGS net of restocked
-returns - channel fees (- shipping where known); its percentage of net revenue; an order's
+returns - channel fees - shipping where known; its percentage of net revenue; an order's
 amounts split over its lines to the cent; rows grouped by line, channel, warehouse, path
 and month."""
 
@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from scanfloor.finance.margin_rules import (
+    KNOWN,
+    UNKNOWN,
     Fact,
     Figures,
     allocate,
@@ -26,20 +28,15 @@ D = Decimal
 Q = D("0.01")
 
 
-def test_gross_margin_is_net_revenue_less_net_cogs_less_fees_with_shipping_unknown():
+def test_gross_margin_is_net_revenue_less_net_cogs_less_fees_less_shipping():
     f = Figures(revenue=D("100.00"), returns_credited=D("20.00"), cogs=D("40.00"),
                 returns_restocked=D("8.00"), channel_fees=D("3.50"))  # fmt: skip
     assert (f.net_revenue, f.net_cogs) == (D("80.00"), D("32.00"))
     assert f.gross_margin == D("44.50")
-    assert f.shipping_cost is None
     assert f.margin_pct == D("55.63")  # 44.50 / 80.00 = 55.625 % half up
-
-
-def test_a_known_shipping_cost_is_subtracted():
-    f = Figures(revenue=D("10.00"), cogs=D("4.00"), shipping_cost=D("2.50"))
-    assert f.gross_margin == D("3.50")
-    assert (f + Figures(revenue=D("1.00"))).shipping_cost == D("2.50")
-    assert (Figures() + Figures()).shipping_cost is None
+    shipped = f + Figures(shipping_cost=D("4.95"))
+    assert shipped.gross_margin == D("39.55")
+    assert shipped.margin_pct == D("49.44")  # 39.55 / 80.00 = 49.4375 %
 
 
 def test_margin_percent_is_none_without_revenue_and_may_be_negative():
@@ -74,9 +71,11 @@ def test_an_order_splits_by_what_each_line_booked_so_far():
     assert split_by_line(D("9.00"), {}, Q) == {None: D("9.00")}
 
 
-def _fact(order: int, line: int, channel: str, month: str, revenue: str, cogs: str) -> Fact:
+def _fact(order: int, line: int, channel: str, month: str, revenue: str, cogs: str,
+          shipping: str | None = None, cost: str = "0") -> Fact:  # fmt: skip
     return Fact(order, f"E{order}", line, "SKU", channel, "WH1", "DHL", "standard", month,
-                Figures(revenue=D(revenue), cogs=D(cogs)))  # fmt: skip
+                Figures(revenue=D(revenue), cogs=D(cogs), shipping_cost=D(cost)),
+                shipping)  # fmt: skip
 
 
 def test_rows_group_by_each_key_and_drop_the_empty_ones():
@@ -88,10 +87,33 @@ def test_rows_group_by_each_key_and_drop_the_empty_ones():
     ]
     by_channel = roll_up(facts, "channel")
     assert list(by_channel) == [("AMZ",), ("WEB",)]
-    assert by_channel[("WEB",)][1].gross_margin == D("9.00")
+    assert by_channel[("WEB",)][1].figures.gross_margin == D("9.00")
     assert [k for k in roll_up(facts, "month")] == [("2025-01",), ("2025-02",)]
     assert list(roll_up(facts, "order_line")) == [(1, 1), (2, 1)]
     assert key_of(facts[0], "path") == ("WEB", "WH1", "DHL", "standard")
-    assert total(f for _, f in by_channel.values()).gross_margin == D("14.00")
+    assert total(facts).figures.gross_margin == D("14.00")
     with pytest.raises(ValueError):
         key_of(facts[0], "sku")
+
+
+def test_a_row_subtracts_the_known_shipping_and_counts_each_order_whose_shipping_is_unknown():
+    facts = [
+        _fact(1, 1, "WEB", "2025-01", "10.00", "4.00", KNOWN, "1.50"),
+        _fact(2, 1, "WEB", "2025-01", "8.00", "3.00", UNKNOWN),
+        _fact(2, 2, "WEB", "2025-02", "6.00", "2.00", UNKNOWN),
+        _fact(3, 1, "AMZ", "2025-02", "5.00", "1.00", UNKNOWN),
+        _fact(4, 1, "AMZ", "2025-02", "7.00", "2.00"),  # shipped nothing this month
+    ]
+    web = roll_up(facts, "channel")[("WEB",)][1]
+    assert (web.shipping_cost, web.shipping_unknown_orders) == (D("1.50"), 1)
+    assert web.figures.gross_margin == D("13.50")  # 24 - 9 - 1.50: the unknown subtracts none
+    amz = roll_up(facts, "channel")[("AMZ",)][1]
+    assert amz.shipping_cost is None  # every order it shipped has an unknown cost
+    assert amz.figures.gross_margin == D("9.00")
+    months = roll_up(facts, "month")
+    assert [s.shipping_unknown_orders for _, s in months.values()] == [1, 2]
+    assert total(facts).shipping_unknown_orders == 2  # order 2 once, in both months
+    assert total(facts).shipping_cost == D("1.50")
+    lines = roll_up(facts, "order_line")
+    assert lines[(4, 1)][1].shipping_cost == D("0")  # nothing shipped: nothing unknown
+    assert total([]).shipping_cost == D("0")

@@ -53,7 +53,7 @@ class Token(MethodView):
 class Logout(MethodView):
     @idempotent
     @blp.response(204)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def post(self) -> None:
         """Revoke the token this request carries."""
         sessions.sign_out(presented_token())
@@ -62,7 +62,7 @@ class Logout(MethodView):
 @blp.route("/auth/me")
 class Me(MethodView):
     @blp.response(200, CallerOut)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self) -> sessions.Caller:
         """Say who the presented token belongs to."""
         return sessions.describe_caller(current_principal())

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ..auth.audit import EVENTS_LIMIT_MAX
-from ..auth.models import AUTH_EVENT_KINDS, ROLES
+from ..auth.models import ALL_ROLES, AUTH_EVENT_KINDS
 from ..auth.rules import (
     BADGE_MAX,
     DISPLAY_NAME_MAX,
@@ -121,7 +121,7 @@ class AuthEventOut(ma.Schema):
 
 class UserCreateIn(ma.Schema):
     username = ma.fields.String(required=True, validate=validate.Length(1, USERNAME_MAX))
-    role = ma.fields.String(required=True, validate=validate.OneOf(ROLES))
+    role = ma.fields.String(required=True, validate=validate.OneOf(ALL_ROLES))
     password = ma.fields.String(
         required=True, validate=validate.Length(1, PASSWORD_MAX), load_only=True
     )
@@ -133,7 +133,7 @@ class UserCreateIn(ma.Schema):
 class UserPatchIn(ma.Schema):
     """Only the fields sent change; badge or pin null removes it."""
 
-    role = ma.fields.String(validate=validate.OneOf(ROLES))
+    role = ma.fields.String(validate=validate.OneOf(ALL_ROLES))
     active = ma.fields.Boolean()
     display_name = ma.fields.String(validate=validate.Length(1, DISPLAY_NAME_MAX))
     password = ma.fields.String(validate=validate.Length(1, PASSWORD_MAX), load_only=True)

@@ -23,7 +23,7 @@ blp = Blueprint(
 class Balances(MethodView):
     @blp.arguments(BalanceQuery, location="query")
     @blp.response(200, BalancePageOut)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List non-zero balances and on-hand totals per item (filter: item, location, lot)."""
         page, totals = queries.balances_report(**args)

@@ -29,7 +29,7 @@ blp = Blueprint("channels_api", __name__, url_prefix="/api/v1", description="Sal
 @blp.route("/channels")
 class Channels(MethodView):
     @blp.response(200, ChannelSchema(many=True))
-    @requires("supervisor")
+    @requires("supervisor", also=("finance",))
     def get(self) -> list[channels_service.ChannelView]:
         """Every channel, highest priority first."""
         return channels_service.list_channels()

@@ -1,6 +1,7 @@
 """Exchange rates: finance enters a foreign currency's rate for a day; a receipt on a PO in
 that currency is costed in the functional one at the rate of its day (the latest entered on
-or before it). Managers and above, like the rest of finance."""
+or before it). Read by supervisors and above and finance; entered by finance and admins,
+like the rest of finance."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ blp = Blueprint(
 class ExchangeRates(MethodView):
     @blp.arguments(ExchangeRateListArgs, location="query")
     @blp.response(200, ExchangeRateListSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> dict[str, list[RateView]]:
         """Exchange rates by currency, newest day first (one currency's with `currency`)."""
         return {"rates": fx_service.list_rates(args["currency"])}
@@ -43,7 +44,7 @@ class ExchangeRateOfDay(MethodView):
     @idempotent
     @blp.arguments(ExchangeRatePutSchema)
     @blp.response(200, ExchangeRateSchema)
-    @requires("manager")
+    @requires("admin", also=("finance",))
     def put(self, body: dict[str, Any], currency: str, date: str) -> RateView:
         """Set a foreign currency's rate from a day (YYYY-MM-DD) on, replacing that day's;
         receipts already made keep the rate they used."""

@@ -1,9 +1,9 @@
 """Finance: what the stock is worth (per item and place, FIFO layers, how each movement was
 costed), the journal, the trial balance, CSV exports of both, and accounting periods.
 
-Reads are for managers and above (there is no finance role yet); a manager closes a month,
-only an admin reopens one. Managers and admins see every warehouse, so no warehouse rights
-are checked here."""
+Reads are for supervisors and above and finance; finance (or an admin) closes a month, only
+an admin reopens one (docs/decisions/0026). The books are the company's, whole: no
+warehouse rights are checked here, whoever reads them."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def _csv(body: str, filename: str) -> Response:
 class Valuation(MethodView):
     @blp.arguments(ValuationArgs, location="query")
     @blp.response(200, StockValuePageSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[ValuationRow]:
         """Stock value per item and place (warehouse or IN-TRANSIT): quantity, value, unit
         cost and cost method, by item then place."""
@@ -91,7 +91,7 @@ class Valuation(MethodView):
 class ItemLayers(MethodView):
     @blp.arguments(LayerArgs, location="query")
     @blp.response(200, ItemLayersSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any], item_id: int) -> dict[str, Any]:
         """An item's FIFO cost layers with units left at one place, oldest first."""
         return {
@@ -105,7 +105,7 @@ class ItemLayers(MethodView):
 class ItemMovementValues(MethodView):
     @blp.arguments(MovementValueArgs, location="query")
     @blp.response(200, MovementValuePageSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any], item_id: int) -> Page[MovementValueRow]:
         """How each of an item's valued movements was costed (at one place with `place`),
         newest first."""
@@ -119,7 +119,7 @@ class ItemMovementValues(MethodView):
 class Journal(MethodView):
     @blp.arguments(JournalArgs, location="query")
     @blp.response(200, JournalPageSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[EntryView]:
         """Journal entries with their lines, newest first (by period, account, movement, entry)."""
         return queries.journal(
@@ -163,7 +163,7 @@ class JournalCsv(MethodView):
             'to the cent, "0.00" on the unused side), warehouse (code, empty if none), memo.'
         ),
     )
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Response:
         """The journal as CSV for an accounting system (filters as the journal's)."""
         name = f"journal-{args['period'] or 'all'}.csv"
@@ -174,7 +174,7 @@ class JournalCsv(MethodView):
 class TrialBalanceView(MethodView):
     @blp.arguments(TrialBalanceArgs, location="query")
     @blp.response(200, TrialBalanceSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> TrialBalance:
         """Every account's debits, credits and balance up to the end of `period` (or all),
         with the totals and whether they balance."""
@@ -192,7 +192,7 @@ class TrialBalanceCsv(MethodView):
             "balance (debit - credit), amounts as decimal text to the cent."
         ),
     )
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Response:
         """The trial balance as CSV for an accounting system."""
         name = f"trial-balance-{args['period'] or 'all'}.csv"
@@ -202,7 +202,7 @@ class TrialBalanceCsv(MethodView):
 @blp.route("/periods")
 class Periods(MethodView):
     @blp.response(200, FiscalPeriodListSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self) -> dict[str, list[PeriodView]]:
         """Accounting months, newest first: open or closed, with their entry counts."""
         return {"periods": queries.periods()}
@@ -220,7 +220,7 @@ def _month(period: str) -> str:
 class ClosePeriod(MethodView):
     @idempotent
     @blp.response(200, FiscalPeriodSchema)
-    @requires("manager")
+    @requires("admin", also=("finance",))
     def post(self, period: str) -> PeriodView:
         """Close a month (YYYY-MM, this one or earlier) once every finance check passes;
         entries dated in it are refused from then on. Closing a closed month changes nothing."""

@@ -1,6 +1,6 @@
 """Finance: the GRNI ageing report (goods received, not invoiced, per purchase order, aged
 0-30 / 31-60 / 61-90 / over 90 days; finance/grni_service.py defines it), as JSON and as
-CSV. Read like the other finance reads: managers and above.
+CSV. Read like the other finance reads: supervisors and above, and finance.
 
 CSV columns (RFC 4180, CRLF, UTF-8, a header row; one row per purchase order with GRNI
 open, then the unassigned row if any, no totals row: the `total` column sums to the grni
@@ -89,7 +89,7 @@ def grni_csv(rows: Iterable[GrniRow]) -> str:
 class GrniAgeingView(MethodView):
     @blp.arguments(GrniAgeingArgs, location="query")
     @blp.response(200, GrniAgeingSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> GrniAgeing:
         """Open GRNI per purchase order in age buckets, the totals and the grni balance."""
         return _report(args)
@@ -108,7 +108,7 @@ class GrniAgeingCsv(MethodView):
             "days_61_90, days_over_90, total (decimal text to the cent, credit - debit)."
         ),
     )
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Response:
         """The GRNI ageing as CSV (filters as the report's)."""
         report = _report(args)

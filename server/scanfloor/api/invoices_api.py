@@ -1,7 +1,8 @@
 """Supplier invoices: enter one against purchase order lines (three-way matched under the
 supplier's tolerances: a matched invoice posts at once, a mismatch is held), the approval
 queue (status=held), approving a held invoice (never by the person who entered it) and
-rejecting one. Managers and above, as every finance endpoint."""
+rejecting one. Reads: supervisors and above, and finance; entering, approving and rejecting:
+finance and admins (docs/decisions/0026)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ blp = Blueprint(
 class Invoices(MethodView):
     @blp.arguments(InvoiceListArgs, location="query")
     @blp.response(200, InvoicePageSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[InvoiceView]:
         """Supplier invoices, newest first; status=held is the approval queue."""
         return invoice_service.list_invoices(
@@ -49,7 +50,7 @@ class Invoices(MethodView):
     @idempotent
     @blp.arguments(InvoiceCreateSchema)
     @blp.response(201, InvoiceSchema)
-    @requires("manager")
+    @requires("admin", also=("finance",))
     def post(self, args: dict[str, Any]) -> InvoiceView:
         """Enter a supplier invoice: posted when every line matches, else held for approval."""
         return invoice_service.enter_invoice(
@@ -70,7 +71,7 @@ class Invoices(MethodView):
 @blp.route("/<int:invoice_id>")
 class InvoiceById(MethodView):
     @blp.response(200, InvoiceSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, invoice_id: int) -> InvoiceView:
         """One invoice with its lines, how each matched and the receipts it cleared."""
         return invoice_service.get_invoice(invoice_id)
@@ -81,7 +82,7 @@ class ApproveInvoice(MethodView):
     @idempotent
     @blp.arguments(ApproveSchema)
     @blp.response(200, InvoiceSchema)
-    @requires("manager")
+    @requires("admin", also=("finance",))
     def post(self, args: dict[str, Any], invoice_id: int) -> InvoiceView:
         """Approve a held invoice and post it (not by the person who entered it: 403)."""
         return invoice_service.approve_invoice(
@@ -94,7 +95,7 @@ class RejectInvoice(MethodView):
     @idempotent
     @blp.arguments(RejectSchema)
     @blp.response(200, InvoiceSchema)
-    @requires("manager")
+    @requires("admin", also=("finance",))
     def post(self, args: dict[str, Any], invoice_id: int) -> InvoiceView:
         """Reject a held invoice: it posts nothing and no longer counts as invoiced."""
         return invoice_service.reject_invoice(invoice_id, current_principal().user_id, args["note"])

@@ -31,7 +31,7 @@ blp = Blueprint("items_api", __name__, url_prefix="/api/v1", description="Items 
 class Items(MethodView):
     @blp.arguments(ItemListArgsSchema, location="query")
     @blp.response(200, ItemPageSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[ItemView]:
         """List items; q matches SKU, name or any barcode (a scanned GTIN finds its item)."""
         return items_service.list_items(**args)
@@ -48,7 +48,7 @@ class Items(MethodView):
 @blp.route("/items/<int:item_id>")
 class ItemById(MethodView):
     @blp.response(200, ItemSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, item_id: int) -> ItemView:
         """One item with its packs and barcodes."""
         return items_service.get_item(item_id)

@@ -1,6 +1,6 @@
 """Landed costs: freight, duty, handling or insurance entered against receipts, spread over
-their lines by quantity, value, weight or volume (docs/landed-cost.md). Managers and above,
-like the rest of finance."""
+their lines by quantity, value, weight or volume (docs/landed-cost.md). Read by supervisors
+and above and finance; added by finance and admins, like the rest of finance."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ blp = Blueprint(
 class LandedCosts(MethodView):
     @blp.arguments(LandedCostListArgs, location="query")
     @blp.response(200, LandedCostPageSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[LandedCostView]:
         """Landed costs, newest first (only one receipt's with `receipt`)."""
         return landed_queries.landed_costs(
@@ -44,7 +44,7 @@ class LandedCosts(MethodView):
     @idempotent
     @blp.arguments(LandedCostCreateSchema)
     @blp.response(201, LandedCostDetailSchema)
-    @requires("manager")
+    @requires("admin", also=("finance",))
     def post(self, body: dict[str, Any]) -> LandedCostView:
         """Add a charge against receipts: spread, booked, and added to the stock's cost."""
         return add_landed_cost(
@@ -62,7 +62,7 @@ class LandedCosts(MethodView):
 @blp.route("/<int:landed_cost_id>")
 class LandedCostOne(MethodView):
     @blp.response(200, LandedCostDetailSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, landed_cost_id: int) -> LandedCostView:
         """One landed cost and how it was spread over each receipt movement."""
         return landed_queries.landed_cost(landed_cost_id)

@@ -26,7 +26,7 @@ blp = Blueprint("locations_api", __name__, url_prefix="/api/v1", description="Lo
 class Locations(MethodView):
     @blp.arguments(LocationListArgsSchema, location="query")
     @blp.response(200, LocationPageSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[LocationView]:
         """List locations, filtered by warehouse, type, level, active or text."""
         return locations_service.list_locations(**args)
@@ -43,7 +43,7 @@ class Locations(MethodView):
 @blp.route("/locations/<int:location_id>")
 class LocationById(MethodView):
     @blp.response(200, LocationSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, location_id: int) -> LocationView:
         """One location with its barcode."""
         return locations_service.get_location(location_id)

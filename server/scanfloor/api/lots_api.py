@@ -26,7 +26,7 @@ blp = Blueprint("lots_api", __name__, url_prefix="/api/v1", description="Lots")
 class ItemLots(MethodView):
     @blp.arguments(LotListArgsSchema, location="query")
     @blp.response(200, LotPageSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any], item_id: int) -> Page[LotView]:
         """List an item's lots."""
         return lots_service.list_lots(item_id, **args)
@@ -43,7 +43,7 @@ class ItemLots(MethodView):
 @blp.route("/lots/<int:lot_id>")
 class LotById(MethodView):
     @blp.response(200, LotSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, lot_id: int) -> LotView:
         """One lot."""
         return lots_service.get_lot(lot_id)

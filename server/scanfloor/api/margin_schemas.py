@@ -63,7 +63,9 @@ class MarginFiguresSchema(ma.Schema):
     net_cogs = _money("cogs - returns_restocked")
     channel_fees = _money("What the channel's settlements kept")
     shipping_cost = _money(
-        "Carrier cost where known; null: unknown (Scanfloor records no carrier rate yet)",
+        "What the carriers quoted at ship confirm for the cartons of the orders whose "
+        "shipping cost is known, in the functional currency (subtracted); null: unknown, "
+        "every order the row shipped has an unknown one and nothing is subtracted",
         allow_none=True,
     )
     gross_margin = _money("net_revenue - net_cogs - channel_fees - shipping_cost (where known)")
@@ -74,6 +76,14 @@ class MarginFiguresSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "gross_margin / net_revenue x 100; null when net_revenue is 0"},
     )
+    shipping_unknown_orders = fields.Integer(
+        metadata={
+            "description": "How many of the row's orders have an unknown shipping cost (a "
+            "carton shipped without a rate, or in a currency with no exchange rate on its "
+            "ship day): their shipping is not subtracted"
+        }
+    )
+    shipping_unknown_revenue = _money("The revenue those orders booked in the row")
 
 
 class MarginRowSchema(MarginFiguresSchema):
@@ -95,7 +105,10 @@ class MarginReportSchema(ma.Schema):
     channel = fields.String(allow_none=True, metadata={"description": "The channel filter"})
     warehouse = fields.String(allow_none=True, metadata={"description": "The warehouse filter"})
     shipping_cost_known = fields.Boolean(
-        metadata={"description": "False: shipping cost is unknown and not subtracted"}
+        metadata={
+            "description": "False: some order's shipping cost is unknown and not subtracted "
+            "(totals.shipping_unknown_orders says how many)"
+        }
     )
     rows = fields.List(fields.Nested(MarginRowSchema))
     totals = fields.Nested(MarginFiguresSchema)

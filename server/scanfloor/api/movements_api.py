@@ -34,7 +34,7 @@ def _posting_out(result: PostingResult) -> dict[str, Any]:
 class Movements(MethodView):
     @blp.arguments(MovementQuery, location="query")
     @blp.response(200, MovementPageOut)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List movements, newest first (filters: item, location, type, since; cursor)."""
         page = queries.movements_page(

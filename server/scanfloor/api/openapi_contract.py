@@ -4,6 +4,7 @@
 
 - an `operationId` on every operation, from api/openapi_ids.py (stable verb_noun names for
   generated clients), unless the operation says its own;
+- the "Roles: ..." line (auth/guard.py) on an operation whose own description replaced it;
 - the `Idempotency-Key` header on every operation whose view takes it (the decorators in
   api/idempotency.py mark those views, so a new endpoint is documented by being wrapped);
 - types for fields apispec cannot see through: a field class may describe itself with an
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from apispec import APISpec, BasePlugin
 from marshmallow import fields
 
+from ..auth.guard import roles_line
 from ..commands.rules import MAX_KEY
 from .idempotency import HEADER, TAKES_KEY
 from .openapi_ids import OPERATION_IDS
@@ -89,6 +91,10 @@ class ContractPlugin(BasePlugin):
             if op_id is not None:
                 operation.setdefault("operationId", op_id)
             handler = getattr(view_class, method, None)
+            roles = getattr(handler, "_allowed_roles", None)
+            said = operation.get("description", "")
+            if roles and "Roles: " not in said:
+                operation["description"] = f"{said}\n\n{roles_line(roles)}".strip()
             if getattr(handler, TAKES_KEY, False):
                 # A bare name: apispec turns it into a $ref to the component.
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)

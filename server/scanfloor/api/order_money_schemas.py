@@ -49,5 +49,7 @@ class OrderDetailSchema(OrderSchema):
     finance = fields.Nested(
         OrderMoneySchema,
         allow_none=True,
-        metadata={"description": "The order's money status; null below manager"},
+        metadata={
+            "description": "The order's money status; null for a role that does not read finance"
+        },
     )

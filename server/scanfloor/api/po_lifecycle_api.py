@@ -132,7 +132,7 @@ class DraftPurchaseOrderLine(MethodView):
 @blp.route("/<int:po_id>/amendments")
 class PurchaseOrderAmendments(MethodView):
     @blp.response(200, PoAmendmentListSchema)
-    @requires("supervisor")
+    @requires("supervisor", also=("finance",))
     def get(self, po_id: int) -> dict[str, list[PoAmendmentView]]:
         """The PO's amendments, oldest first: who, when, why, each field's old and new value."""
         return {"amendments": amend_service.list_amendments(po_id)}
@@ -141,7 +141,7 @@ class PurchaseOrderAmendments(MethodView):
 @blp.route("/<int:po_id>/document.pdf")
 class PurchaseOrderPdf(MethodView):
     @blp.doc(responses={"200": _file("application/pdf", "application/octet-stream")})
-    @requires("supervisor")
+    @requires("supervisor", also=("finance",))
     def get(self, po_id: int) -> Response:
         """The PO as the supplier gets it: a text PDF of its current revision."""
         return _download(po_document_service.pdf_file(po_id))
@@ -150,7 +150,7 @@ class PurchaseOrderPdf(MethodView):
 @blp.route("/<int:po_id>/document.csv")
 class PurchaseOrderCsv(MethodView):
     @blp.doc(responses={"200": _file("text/csv", "application/octet-stream")})
-    @requires("supervisor")
+    @requires("supervisor", also=("finance",))
     def get(self, po_id: int) -> Response:
         """The PO's lines as CSV, as the supplier gets them."""
         return _download(po_document_service.csv_file(po_id))

@@ -103,7 +103,7 @@ def _csv_text() -> str:
 class PurchaseOrders(MethodView):
     @blp.arguments(PoListArgs, location="query")
     @blp.response(200, PoPageSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[PoSummary]:
         """List POs newest first (filters: state (comma-separated), q, number, supplier_id)."""
         return purchasing_queries.list_purchase_orders(role=current_principal().role, **args)
@@ -138,7 +138,7 @@ class ImportPurchaseOrders(MethodView):
 @blp.route("/<int:po_id>")
 class PurchaseOrderById(MethodView):
     @blp.response(200, PoSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, po_id: int) -> PoView:
         """One PO with its lines (received vs ordered) and receipts; blind for workers."""
         return queries.po_view(po_id, role=current_principal().role)
@@ -167,7 +167,7 @@ class ClosePurchaseOrder(MethodView):
 @blp.route("/<int:po_id>/receipts")
 class PurchaseOrderReceipts(MethodView):
     @blp.response(200, ReceiptListSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, po_id: int) -> dict[str, list[ReceiptView]]:
         """The PO's receipt documents: who, when, device, and each line with its variance."""
         return {"receipts": queries.list_receipts(po_id, role=current_principal().role)}

@@ -95,7 +95,7 @@ def _in_warehouse(ref: str | None) -> int | None:
 class Returns(MethodView):
     @blp.arguments(RmaListArgsSchema, location="query")
     @blp.response(200, RmaListSchema)
-    @requires("supervisor")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> dict[str, list[RmaSummary]]:
         """Returns newest first, by warehouse, status or text (number, ids, customer)."""
         wh = _in_warehouse(args.get("warehouse"))
@@ -125,7 +125,7 @@ class Returns(MethodView):
 @blp.route("/<bigid:rma_id>")
 class ReturnById(MethodView):
     @blp.response(200, RmaSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, rma_id: int) -> RmaView:
         """One return with its lines, inspections and photos."""
         receive_service.check_rights(current_principal().user_id, queries.rma_row(rma_id))
@@ -289,7 +289,7 @@ class Photos(MethodView):
 @blp.route("/photos/<bigid:photo_id>")
 class Photo(MethodView):
     @blp.doc(responses={"200": _IMAGE})
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, photo_id: int) -> Response:
         """A return's photo, to signed-in users only (never cached by the browser)."""
         data, content_type = queries.photo_file(photo_id)

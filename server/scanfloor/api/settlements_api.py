@@ -1,7 +1,7 @@
 """Channel settlements: import one (a Shopify payout's transactions as CSV or JSON, an
 Amazon settlement report flat file V2) as a multipart upload, list them, read one with its
-lines, and the settlement exception queues. Managers and above, as every finance
-endpoint."""
+lines, and the settlement exception queues. Read by supervisors and above and finance;
+imported by finance and admins, as every finance write."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ _UPLOAD = {
 class Settlements(MethodView):
     @blp.arguments(SettlementListArgs, location="query")
     @blp.response(200, SettlementPageSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[SettlementView]:
         """Imported settlements, newest first (filter: channel code)."""
         return settlement_service.list_settlements(
@@ -68,7 +68,7 @@ class Settlements(MethodView):
     @larger_body(MAX_BYTES)
     @blp.doc(requestBody=_UPLOAD)
     @blp.response(201, SettlementSchema)
-    @requires("manager")
+    @requires("admin", also=("finance",))
     def post(self) -> SettlementView:
         """Import a channel's settlement file and book its one journal entry."""
         upload = request.files.get(FILE_FIELD)
@@ -97,7 +97,7 @@ class Settlements(MethodView):
 @blp.route("/settlements/<int:settlement_id>")
 class SettlementById(MethodView):
     @blp.response(200, SettlementSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, settlement_id: int) -> SettlementView:
         """One settlement with its lines and the orders they name."""
         return settlement_service.get_settlement(settlement_id)
@@ -107,7 +107,7 @@ class SettlementById(MethodView):
 class SettlementExceptions(MethodView):
     @blp.arguments(ExceptionArgs, location="query")
     @blp.response(200, SettlementExceptionsSchema)
-    @requires("manager")
+    @requires("supervisor", also=("finance",))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Settlement exception queues, oldest first (kind= one queue, channel= a code)."""
         rows = settlement_exceptions.settlement_exceptions(

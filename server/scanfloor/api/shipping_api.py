@@ -54,7 +54,7 @@ class Carriers(MethodView):
 class Shipments(MethodView):
     @blp.arguments(ShipmentListArgsSchema, location="query")
     @blp.response(200, ShipmentListSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Shipments, newest first, by warehouse and status."""
         return {"shipments": service.list_shipments(**args)}
@@ -77,7 +77,7 @@ class Shipments(MethodView):
 @blp.route("/shipments/<bigid:shipment_id>")
 class ShipmentById(MethodView):
     @blp.response(200, ShipmentSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, shipment_id: int) -> ShipmentView:
         """One shipment with its cartons, tracking numbers and orders."""
         return service.get_shipment(shipment_id)

@@ -29,7 +29,7 @@ blp = Blueprint(
 class SupplierItems(MethodView):
     @blp.arguments(SupplierItemListArgs, location="query")
     @blp.response(200, SupplierItemPageSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any], supplier_id: int) -> Page[SupplierItemView]:
         """List a supplier's items and terms, by id."""
         return terms_service.list_supplier_items(supplier_id, **args)
@@ -47,7 +47,7 @@ class SupplierItems(MethodView):
 class ItemSupplierItems(MethodView):
     @blp.arguments(SupplierItemListArgs, location="query")
     @blp.response(200, SupplierItemPageSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any], item_id: int) -> Page[SupplierItemView]:
         """List every supplier's terms for an item, by id."""
         return terms_service.list_item_supplier_items(item_id, **args)

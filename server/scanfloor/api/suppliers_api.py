@@ -27,7 +27,7 @@ blp = Blueprint("suppliers_api", __name__, url_prefix="/api/v1", description="Su
 class Suppliers(MethodView):
     @blp.arguments(SupplierListArgs, location="query")
     @blp.response(200, SupplierPageSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> Page[SupplierView]:
         """List suppliers; q matches part of the code or name."""
         return suppliers_service.list_suppliers(**args)
@@ -44,7 +44,7 @@ class Suppliers(MethodView):
 @blp.route("/suppliers/<int:supplier_id>")
 class SupplierById(MethodView):
     @blp.response(200, SupplierDetailSchema)
-    @requires("worker")
+    @requires("worker", also=("finance",))
     def get(self, supplier_id: int) -> SupplierView:
         """One supplier."""
         return suppliers_service.get_supplier(supplier_id)

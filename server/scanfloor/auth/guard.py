@@ -1,7 +1,10 @@
 """Who is calling: bearer tokens and API keys, and the roles each route allows.
 
 Every view is decorated with either @requires(<lowest role>) or @public; a test walks the
-URL map and fails on a view that says neither.
+URL map and fails on a view that says neither. A role beside the ladder (finance) is never
+implied by a rank: a route that admits it names it, `@requires("supervisor",
+also=("finance",))` (docs/decisions/0026), and tests/integration/test_route_auth.py lists
+every such route.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from sqlalchemy import bindparam, select
 from ..errors import Forbidden, Unauthorized
 from ..extensions import db
 from ..timeutil import as_utc, utcnow
-from .models import ROLES, ApiToken, User
+from .models import ApiToken, User
+from .rules import allowed_roles
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,8 +35,10 @@ class Principal:
     token_kind: str
     device_id: str | None
 
-    def has_role(self, lowest: str) -> bool:
-        return ROLES.index(self.role) >= ROLES.index(lowest)
+    def has_role(self, lowest: str, *, also: tuple[str, ...] = ()) -> bool:
+        """The same test as @requires(lowest, also=...): a rung at or above `lowest`, or one
+        of the roles beside the ladder named in `also` (finance is on no rung)."""
+        return self.role in allowed_roles(lowest, also)
 
     @property
     def label(self) -> str:
@@ -42,10 +48,6 @@ class Principal:
 def hash_token(token: str) -> str:
     """Tokens are long random strings, so a fast hash is enough (no password stretching)."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def roles_from(lowest: str) -> tuple[str, ...]:
-    return ROLES[ROLES.index(lowest) :]
 
 
 def _presented_token() -> str | None:
@@ -113,14 +115,21 @@ def current_principal() -> Principal:
     return load_principal()
 
 
+def roles_line(roles: tuple[str, ...]) -> str:
+    """The OpenAPI description's line saying who may call an operation."""
+    return f"Roles: {', '.join(roles)}."
+
+
 def _document(func: Any, roles: tuple[str, ...] | None) -> None:
+    # A description written with @blp.doc replaces this one: api/openapi_contract.py adds
+    # the roles line to it then.
     apidoc = getattr(func, "_apidoc", {})
     manual = apidoc.setdefault("manual_doc", {})
     if roles is None:
         manual["security"] = []
     else:
         manual["security"] = [{"bearerAuth": []}, {"apiKey": []}]
-        manual.setdefault("description", f"Roles: {', '.join(roles)}.")
+        manual.setdefault("description", roles_line(roles))
     func._apidoc = apidoc
 
 
@@ -161,11 +170,10 @@ def check_route_before_view() -> None:
         _check_roles(allowed)
 
 
-def requires(lowest: str) -> Callable[[F], F]:
-    """Allow this role and every role above it (ROLES order); 401 without a token, 403 below."""
-    if lowest not in ROLES:
-        raise ValueError(f"unknown role {lowest!r}")
-    allowed = roles_from(lowest)
+def requires(lowest: str, *, also: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Allow this role and every role above it (ROLES order), and the roles beside the ladder
+    named in `also`; 401 without a token, 403 for anyone else."""
+    allowed = allowed_roles(lowest, also)
 
     def decorate(func: F) -> F:
         @functools.wraps(func)

@@ -11,15 +11,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
+from .rules import ALL_ROLES, FINANCE, ROLES
 
-# Ordered: each role may do everything the roles before it may.
-ROLES = ("worker", "supervisor", "manager", "admin")
+# The roles (the ladder, and finance beside it) are pure rules (rules.py), read from here
+# too; the table's CHECK repeats them because migration 0018 pins what the database accepts.
+__all__ = [
+    "ALL_ROLES",
+    "AUTH_EVENT_KINDS",
+    "FINANCE",
+    "ROLES",
+    "ApiToken",
+    "AuthEvent",
+    "User",
+]
 
 
 class User(db.Model):  # type: ignore[misc]
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('worker','supervisor','manager','admin')", name="role"),
+        CheckConstraint("role IN ('worker','supervisor','manager','admin','finance')", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

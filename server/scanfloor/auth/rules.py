@@ -1,5 +1,6 @@
-"""Pure auth rules: what a username, password, badge and PIN may be, how sign-in failures
-are throttled, and whom a supervisor may unlock or sign out."""
+"""Pure auth rules: the roles and what each may call, what a username, password, badge and
+PIN may be, how sign-in failures are throttled, and whom a supervisor may unlock or sign
+out."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ PASSWORD_MIN = 4
 # argon2 hashes any length, but a megabyte password is a denial of service, not a password.
 PASSWORD_MAX = 256
 PIN_MIN, PIN_MAX = 4, 8
+
+# The ladder, lowest first: each role may do everything the roles before it may.
+ROLES = ("worker", "supervisor", "manager", "admin")
+# Beside the ladder (docs/decisions/0026): finance books and reads the money. It is no rung:
+# a finance clerk neither scans stock nor manages people, and a manager only reads finance.
+# A route names it explicitly (`requires("supervisor", also=(FINANCE,))`), never by rank.
+FINANCE = "finance"
+ALL_ROLES = (*ROLES, FINANCE)
 
 
 class CredentialRuleError(ValueError):
@@ -29,6 +38,26 @@ def normalise_username(raw: str) -> str:
     if not username or len(username) > USERNAME_MAX or not username.isprintable():
         raise CredentialRuleError(f"username must be 1-{USERNAME_MAX} characters", "username")
     return username
+
+
+def allowed_roles(lowest: str, also: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """`lowest` and every rung above it, then the roles beside the ladder named in `also`.
+
+    A misspelt role is a programming error (ValueError at import), not a 403 at run time."""
+    if lowest not in ROLES:
+        raise ValueError(f"unknown role {lowest!r}: the lowest role is one of {ROLES}")
+    ladder = ROLES[ROLES.index(lowest) :]
+    beside = [r for r in also if r not in ladder]
+    unknown = [r for r in beside if r not in ALL_ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {unknown!r}")
+    return (*ladder, *dict.fromkeys(beside))
+
+
+def at_least(role: str, lowest: str) -> bool:
+    """True for `lowest` and every rung above it; a role beside the ladder (finance) or an
+    unknown one stands on no rung, so it is never "at least" anything."""
+    return role in allowed_roles(lowest)
 
 
 def check_role(role: str, roles: tuple[str, ...]) -> str:
@@ -101,12 +130,17 @@ def account_key(method: str, login: str) -> str:
     return f"{method}:{tried.lower() if method == 'password' else tried}"
 
 
-def may_manage(caller_role: str, target_role: str, roles: tuple[str, ...]) -> bool:
+def may_manage(caller_role: str, target_role: str) -> bool:
     """A supervisor (or above) may unlock or sign out users of their own rank or below, never
-    someone above them (a supervisor must not sign out an admin)."""
-    if caller_role not in roles or target_role not in roles:
+    someone above them (a supervisor must not sign out an admin). A finance user is on no
+    rung: only an admin manages them, and they manage nobody."""
+    if caller_role not in ROLES:
         return False
-    return roles.index(caller_role) >= max(roles.index(target_role), roles.index("supervisor"))
+    if target_role == FINANCE:
+        return caller_role == ROLES[-1]
+    if target_role not in ROLES:
+        return False
+    return ROLES.index(caller_role) >= max(ROLES.index(target_role), ROLES.index("supervisor"))
 
 
 def session_ending_changes(

@@ -24,7 +24,7 @@ from ..timeutil import utcnow
 from . import audit, throttle
 from .audit import Event
 from .guard import Principal
-from .models import ROLES, ApiToken, User
+from .models import ALL_ROLES, FINANCE, ApiToken, User
 from .passwords import hash_secret
 from .rules import (
     CredentialRuleError,
@@ -88,10 +88,11 @@ def create_user(
     badge: str | None = None,
     pin: str | None = None,
 ) -> User:
-    """Create a user; username and badge are unique."""
+    """Create a user; username and badge are unique. Any role of ALL_ROLES, finance included:
+    the API lets only an admin call this (docs/decisions/0026)."""
     with _rules():
         username = normalise_username(username)
-        check_role(role, ROLES)
+        check_role(role, ALL_ROLES)
         name = check_display_name(display_name) if display_name else username
         if password is not None:
             check_password(password)
@@ -170,7 +171,7 @@ def update_user(
     sign-in throttle."""
     with _rules():
         if not isinstance(role, _Keep):
-            check_role(role, ROLES)
+            check_role(role, ALL_ROLES)
         if not isinstance(display_name, _Keep):
             display_name = check_display_name(display_name)
         if not isinstance(password, _Keep):
@@ -292,9 +293,11 @@ def _managed_user(user_id: int, actor: Principal) -> User:
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None:
         raise NotFound("no such user", {"user_id": user_id})
-    if not may_manage(actor.role, user.role, ROLES):
+    if not may_manage(actor.role, user.role):
         raise Forbidden(
-            "you may only do this for users of your own role or below",
+            "only an admin does this for a finance user"
+            if user.role == FINANCE
+            else "you may only do this for users of your own role or below",
             {"role": actor.role, "user_role": user.role},
         )
     return user

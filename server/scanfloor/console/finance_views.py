@@ -1,13 +1,13 @@
 """Console pages for finance: stock valuation by item and place with a drill-down to an
 item's FIFO layers and how each of its movements was costed; the journal (entries with
 their lines, by month, account or movement, and its CSV); the trial balance with its totals
-and CSV; and the accounting months, which a manager closes and an admin reopens.
+and CSV; and the accounting months, which finance closes and an admin reopens.
 
 Public shells like the other console pages: their scripts (console_valuation.js,
 console_valuation_item.js, console_journal.js, console_trial_balance.js,
 console_periods.js) fetch everything from /api/v1/finance with the bearer token the person
-signed in for; the API decides who may read (managers and admins) and who may close or
-reopen, and the pages show its refusals as they are."""
+signed in for; the API decides who may read (supervisors and above, and finance) and who
+may close or reopen, and the pages show its refusals as they are."""
 
 from __future__ import annotations
 
@@ -50,5 +50,5 @@ def trial_balance() -> str:
 @bp.get("/console/periods")
 @public
 def periods() -> str:
-    """Accounting months: close one (managers), reopen one (admins)."""
+    """Accounting months: close one (finance), reopen one (admins)."""
     return render_template("console_periods.html", version=__version__)

@@ -4,7 +4,8 @@ over 90 day buckets, the totals against the grni accounts' balance, and the CSV.
 
 A public shell like the other finance pages: console_grni_ageing.js fetches everything
 from /api/v1/finance/grni-ageing with the bearer token the person signed in for; the API
-decides who may read it (managers and admins) and the page shows its refusals as they are."""
+decides who may read it (supervisors and above, and finance) and the page shows its
+refusals as they are."""
 
 from __future__ import annotations
 

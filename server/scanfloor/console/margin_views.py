@@ -1,11 +1,11 @@
 """Console page for the margin report: gross margin (revenue net of returns credited,
-less COGS net of restocked returns, less channel fees; shipping cost unknown) as a bar chart
-by channel and a line by month, each with its table, and a table grouped by order line,
-channel, warehouse, fulfilment path or month, with the CSV.
+less COGS net of restocked returns, less channel fees, less shipping cost where known) as a
+bar chart by channel and a line by month, each with its table, and a table grouped by order
+line, channel, warehouse, fulfilment path or month, with the CSV.
 
 A public shell like the other finance pages: console_margin.js fetches everything from
 /api/v1/finance/margin with the bearer token the person signed in for; the API decides who
-may read it (managers and admins) and the page shows its refusals as they are."""
+may read it (supervisors and above, and finance) and the page shows its refusals as they are."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ unmapped), filtered by channel.
 A public shell like the other finance pages: console_settlements.js fetches everything from
 /api/v1/finance/settlements and /api/v1/finance/settlement-exceptions with the bearer token
 the person signed in for (the upload as multipart FormData); the API decides who may read
-and import (managers and admins) and the page shows its refusals as they are."""
+(supervisors and above, and finance) and import (finance and admins) and the page shows its
+refusals as they are."""
 
 from __future__ import annotations
 

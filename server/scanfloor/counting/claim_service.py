@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, or_, select
 
+from ..access.rules import works_on_floor
 from ..access.service import user_may_see
 from ..commands import Command, caller_of
 from ..commands.rules import fingerprint_of
@@ -190,7 +191,11 @@ def assign_task(task_id: int, user: int | str, *, actor_id: int) -> SupervisorVi
         task = _countable(task_id)
         _supervisor(actor_id, int(task.warehouse_id), task_id)
         target = rows.user_by_ref(user)
-        if not target.active or not user_may_see(target.id, target.role, task.warehouse_id):
+        # Finance sees every warehouse (to read) but counts in none.
+        seen = works_on_floor(target.role) and user_may_see(
+            target.id, target.role, task.warehouse_id
+        )
+        if not target.active or not seen:
             raise NotAPicker(
                 "this user cannot count in this warehouse",
                 {"user_id": int(target.id), "warehouse_id": int(task.warehouse_id)},

@@ -11,9 +11,28 @@ Gross margin (the one definition, used by the report, its CSV and the console):
     gross margin = net revenue - net COGS - channel fees - shipping cost where known
     margin %     = gross margin / net revenue x 100, to 2 places half up (none when the net
                    revenue is 0)
-Shipping cost is known where Scanfloor records what a carrier charged; today it records no
-rate on shipments or cartons, so shipping cost is unknown (None), is NOT subtracted, and the
-report says so (`shipping_cost_known` false). Nothing is invented for it.
+
+Shipping cost is what the carriers quoted for an order's cartons when their shipment was
+confirmed (each carton records its part and currency: shipping/cost_rules.py; an own fleet
+without a rate records none). Nothing is invented for it, and it is no journal entry: the
+carrier's invoice is booked through accounts payable by the accounting system, so the
+report reads it from the cartons, not the books.
+- An order's shipping cost on a shipment is its cartons' costs there in the functional
+  currency: a cost in that currency as it stands, one in another currency times that
+  currency's exchange rate on the ship day (fx_rules.rate_on: the latest on or before it),
+  summed exactly and rounded half up to the cent once. It is dated by the ship day (the
+  day its revenue and COGS are booked).
+- It is unknown when any carton of the order (on any shipment, whatever the dates asked)
+  has no cost, or a foreign one has no rate on its ship day: then the order's shipping is
+  unknown everywhere, none of it is subtracted (its known cartons neither: half a cost is
+  no cost), and its revenue is counted as revenue whose shipping is unknown.
+- A known cost is split over the order's shipped lines (lines with units shipped) by the
+  revenue each has booked, the weights revenue and fees use (evenly when none booked any),
+  largest remainder to the cent: the parts sum exactly to the order's cost.
+- A row (or the totals) subtracts the known shipping of its orders and says how many of its
+  orders have an unknown one (`shipping_unknown_orders`) and how much revenue they booked
+  in it (`shipping_unknown_revenue`); its shipping cost is shown as unknown (None) when
+  every order it shipped has an unknown one.
 
 Channel fees are what the channel's settlements kept for an order: every settlement line's
 fee, and the amount of its fee, adjustment and other lines (a fee line of -2.50 is a cost of
@@ -36,10 +55,13 @@ Policy:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import decimal
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .fx_rules import is_foreign, rate_on
 from .money import round_to
 from .revenue_rules import LineRow, booked_to, ordered_lines, shipped_of
 
@@ -47,33 +69,35 @@ ZERO = Decimal(0)
 PCT = Decimal("0.01")
 GROUPS = ("order_line", "channel", "warehouse", "path", "month")
 ORDER_LINE, CHANNEL, WAREHOUSE, PATH, MONTH = GROUPS
+KNOWN, UNKNOWN = "known", "unknown"  # a fact's shipping
 GroupKey = tuple[str | int | None, ...]
+# Wide enough that cost x rate is exact before the one rounding to the cent.
+_EXACT = decimal.Context(prec=60, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
 class Figures:
-    """The amounts of one row (or the totals), each >= 0 as booked."""
+    """The amounts of one row (or the totals), each >= 0 as booked. shipping_cost is the
+    known part only; shipping_unknown_revenue is revenue of orders whose shipping is
+    unknown (part of revenue, not another amount)."""
 
     revenue: Decimal = ZERO
     returns_credited: Decimal = ZERO
     cogs: Decimal = ZERO
     returns_restocked: Decimal = ZERO
     channel_fees: Decimal = ZERO
-    shipping_cost: Decimal | None = None  # unknown: module docstring
+    shipping_cost: Decimal = ZERO
+    shipping_unknown_revenue: Decimal = ZERO
 
     def __add__(self, other: Figures) -> Figures:
-        ship = (
-            None
-            if self.shipping_cost is None and other.shipping_cost is None
-            else (self.shipping_cost or ZERO) + (other.shipping_cost or ZERO)
-        )
         return Figures(
             self.revenue + other.revenue,
             self.returns_credited + other.returns_credited,
             self.cogs + other.cogs,
             self.returns_restocked + other.returns_restocked,
             self.channel_fees + other.channel_fees,
-            ship,
+            self.shipping_cost + other.shipping_cost,
+            self.shipping_unknown_revenue + other.shipping_unknown_revenue,
         )
 
     @property
@@ -86,7 +110,7 @@ class Figures:
 
     @property
     def gross_margin(self) -> Decimal:
-        return self.net_revenue - self.net_cogs - self.channel_fees - (self.shipping_cost or ZERO)
+        return self.net_revenue - self.net_cogs - self.channel_fees - self.shipping_cost
 
     @property
     def margin_pct(self) -> Decimal | None:
@@ -118,6 +142,36 @@ class Fact:
     service: str | None
     month: str
     figures: Figures = field(default=NONE)
+    shipping: str | None = None  # KNOWN / UNKNOWN: its order's shipping on a shipment
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A row's (or the totals') summed figures and the state of its shipping."""
+
+    figures: Figures
+    shipping_unknown_orders: int = 0  # its orders whose shipping cost is unknown
+    shipping_known: bool = False  # it holds some order's known shipping cost
+
+    @property
+    def shipping_cost(self) -> Decimal | None:
+        """What gross margin subtracts for shipping; None (unknown) when every order the
+        row shipped has an unknown shipping cost, so nothing was subtracted."""
+        if self.shipping_unknown_orders and not self.shipping_known:
+            return None
+        return self.figures.shipping_cost
+
+
+@dataclass(frozen=True)
+class ShippedCartons:
+    """An order's cartons on one shipment in one currency, as the ship confirm recorded
+    them: their summed cost (None when any of them has none) and the ship day."""
+
+    order_id: int
+    shipment_id: int
+    day: date
+    currency: str | None
+    cost: Decimal | None
 
 
 def margin_pct(margin: Decimal, net_revenue: Decimal) -> Decimal | None:
@@ -178,6 +232,46 @@ def split_by_line(
     return dict(zip(nos, allocate(amount, [weights[n] for n in nos], q), strict=True))
 
 
+def shipping_costs(
+    parts: Iterable[ShippedCartons],
+    rates: Mapping[str, Sequence[tuple[date, Decimal]]],
+    functional: str,
+    q: Decimal,
+) -> dict[tuple[int, int], Decimal | None]:
+    """(order id, shipment id) -> what the order's cartons on the shipment cost in the
+    functional currency, to `q`; None when unknown (module docstring). `rates`: currency ->
+    its (rate date, rate) pairs."""
+    exact: dict[tuple[int, int], Decimal | None] = {}
+    for p in parts:
+        key = (p.order_id, p.shipment_id)
+        value = _functional_cost(p, rates, functional)
+        so_far = exact.get(key, ZERO)
+        exact[key] = None if value is None or so_far is None else so_far + value
+    return {k: None if v is None else round_to(v, q) for k, v in exact.items()}
+
+
+def _functional_cost(
+    p: ShippedCartons, rates: Mapping[str, Sequence[tuple[date, Decimal]]], functional: str
+) -> Decimal | None:
+    if p.cost is None or p.currency is None:
+        return None
+    if not is_foreign(p.currency, functional):
+        return p.cost
+    rate = rate_on(rates.get(p.currency.strip().upper(), ()), p.day)
+    return None if rate is None else _EXACT.multiply(p.cost, rate)
+
+
+def shipping_unknown(costs: Mapping[tuple[int, int], Decimal | None]) -> set[int]:
+    """The orders whose shipping cost is unknown: one of their shipments' costs is None."""
+    return {order for (order, _), cost in costs.items() if cost is None}
+
+
+def shipping_weights(weights: Mapping[int, Decimal], shipped: Iterable[int]) -> dict[int, Decimal]:
+    """Line number -> the weight an order's shipping cost splits by: the revenue booked by
+    each line that shipped (`shipped`), from the order's `weights`; the rest take none."""
+    return {no: weights.get(no, ZERO) for no in sorted(set(shipped))}
+
+
 def key_of(fact: Fact, group_by: str) -> GroupKey:
     """The report row a fact adds to."""
     if group_by == ORDER_LINE:
@@ -193,20 +287,36 @@ def key_of(fact: Fact, group_by: str) -> GroupKey:
     raise ValueError(f"group_by is one of {', '.join(GROUPS)}")
 
 
-def roll_up(facts: Iterable[Fact], group_by: str) -> dict[GroupKey, tuple[Fact, Figures]]:
-    """Key -> (the first fact of the row, for its labels; the row's summed figures), the
-    rows with every amount 0 left out, in key order (None last)."""
-    out: dict[GroupKey, tuple[Fact, Figures]] = {}
-    for f in facts:
-        k = key_of(f, group_by)
-        first, sums = out.get(k, (f, NONE))
-        out[k] = (first, sums + f.figures)
-    kept = {k: v for k, v in out.items() if not v[1].empty}
+def roll_up(facts: Iterable[Fact], group_by: str) -> dict[GroupKey, tuple[Fact, Summary]]:
+    """Key -> (the first fact of the row, for its labels; the row's summary), the rows
+    with every amount 0 left out, in key order (None last)."""
+    out = _summed(facts, lambda f: key_of(f, group_by))
+    kept = {k: v for k, v in out.items() if not v[1].figures.empty}
     return dict(sorted(kept.items(), key=lambda kv: _sortable(kv[0])))
 
 
-def total(rows: Iterable[Figures]) -> Figures:
-    return sum(rows, NONE)
+def total(facts: Iterable[Fact]) -> Summary:
+    """Every fact summed in one summary (an order counted once however many rows it is in)."""
+    found = _summed(facts, lambda _: ())
+    return found[()][1] if found else Summary(NONE)
+
+
+def _summed(
+    facts: Iterable[Fact], key: Callable[[Fact], GroupKey]
+) -> dict[GroupKey, tuple[Fact, Summary]]:
+    first: dict[GroupKey, Fact] = {}
+    sums: dict[GroupKey, Figures] = {}
+    unknown: dict[GroupKey, set[int]] = {}
+    known: set[GroupKey] = set()
+    for f in facts:
+        k = key(f)
+        first.setdefault(k, f)
+        sums[k] = sums.get(k, NONE) + f.figures
+        if f.shipping == UNKNOWN:
+            unknown.setdefault(k, set()).add(f.order_id)
+        elif f.shipping == KNOWN:
+            known.add(k)
+    return {k: (first[k], Summary(sums[k], len(unknown.get(k, ())), k in known)) for k in first}
 
 
 def _sortable(key: GroupKey) -> tuple[tuple[int, str | int], ...]:

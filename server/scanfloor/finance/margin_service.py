@@ -3,20 +3,24 @@
 settlements booked (margin_sql.py reads them; margin_rules.py defines gross margin and
 how an order's amounts reach its lines).
 
-Filters: entry dates from/to (inclusive, the entries' own dates), channel (code: its orders
-only) and warehouse (amounts the report places in that warehouse: margin_rules says where
-an amount without a warehouse of its own goes). Shipping cost is unknown (Scanfloor records
-no carrier rate): the report says so and does not subtract it."""
+Filters: entry dates from/to (inclusive, the entries' own dates; shipping cost: its ship
+day), channel (code: its orders only) and warehouse (amounts the report places in that
+warehouse: margin_rules says where an amount without a warehouse of its own goes; shipping
+cost is its shipment's).
+
+Shipping cost is what the carriers quoted for the orders' cartons at ship confirm, in the
+functional currency (margin_rules: conversion, allocation over lines, when it is unknown).
+It is no journal entry and this report posts none: the carrier's invoice is booked through
+accounts payable by the accounting system, so shipping cost is read from the cartons."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy.engine import Connection
 
 from ..allocation.orders_service import channel_by_code
@@ -24,23 +28,33 @@ from ..extensions import db
 from ..returns.order_facts import shipped_items
 from ..shipping.rules import LineState, shipped_per_line
 from . import margin_sql
+from .fx_rules import is_foreign
+from .fx_service import functional_currency
 from .margin_rules import (
     CHANNEL,
     GROUPS,
+    KNOWN,
     MONTH,
     ORDER_LINE,
     PATH,
+    UNKNOWN,
     WAREHOUSE,
+    ZERO,
     Fact,
     Figures,
+    Summary,
     allocate,
     revenue_weights,
     roll_up,
+    shipping_costs,
+    shipping_unknown,
+    shipping_weights,
     split_by_line,
     total,
 )
 from .margin_sql import Filters, OrderRow, Sum
 from .money import quantum
+from .period_rules import period_of
 from .revenue_rules import line_row
 
 
@@ -57,7 +71,7 @@ class MarginRow:
     carrier: str | None
     service: str | None
     month: str | None
-    figures: Figures
+    summary: Summary
 
 
 @dataclass(frozen=True)
@@ -67,9 +81,13 @@ class MarginReport:
     end: date | None
     channel: str | None
     warehouse: str | None
-    shipping_cost_known: bool
     rows: list[MarginRow]
-    totals: Figures
+    totals: Summary
+
+    @property
+    def shipping_cost_known(self) -> bool:
+        """No order in the report has an unknown shipping cost."""
+        return self.totals.shipping_unknown_orders == 0
 
 
 @dataclass(frozen=True)
@@ -107,9 +125,8 @@ def margin_report(
         end=end,
         channel=channel_code,
         warehouse=None if warehouse is None else warehouse[1],
-        shipping_cost_known=False,
         rows=rows,
-        totals=total(r.figures for r in rows),
+        totals=total(facts),
     )
 
 
@@ -119,13 +136,16 @@ def _facts(conn: Connection, f: Filters) -> list[Fact]:
     credits = margin_sql.credits(conn, f)
     fees = margin_sql.fees(conn, f)
     everything = [*revenue, *shipped, *restocked, *credits, *fees]
-    order_ids = {s.order_id for s in everything}
+    order_ids = {s.order_id for s in everything} | margin_sql.shipped_orders(conn, f)
     if not order_ids:
         return []
+    functional = functional_currency()
+    q = quantum(functional)
+    carriage, unknown = _shipping(conn, f, order_ids, functional, q)
+    everything += carriage
     rows = margin_sql.order_rows(conn, order_ids)
     heads = margin_sql.orders(conn, order_ids)
     ships = margin_sql.shipments(conn, {s.shipment_id for s in everything if s.shipment_id})
-    q = quantum(str(current_app.config.get("SCANFLOOR_CURRENCY") or "EUR"))
     shipped_units = _shipped_per_row(conn, rows)
     homes = _homes([*revenue, *shipped], ships)
     places = margin_sql.place_codes(
@@ -135,12 +155,15 @@ def _facts(conn: Connection, f: Filters) -> list[Fact]:
         | {w for w, _, _ in ships.values()},
     )
     builders = {
-        o: _Order(o, heads[o], rows.get(o, []), shipped_units, homes.get(o), ships, places, q)
+        o: _Order(o, heads[o], rows.get(o, []), shipped_units, homes.get(o), ships, places, q,
+                  o in unknown)
         for o in order_ids
-    }
+    }  # fmt: skip
     out: list[Fact] = []
     for s in revenue:
         out += builders[s.order_id].by_weight(s, "revenue")
+    for s in carriage:
+        out += builders[s.order_id].by_shipping(s)
     for s in fees:
         out += builders[s.order_id].by_weight(s, "channel_fees")
     for s in credits:
@@ -150,6 +173,26 @@ def _facts(conn: Connection, f: Filters) -> list[Fact]:
     for s in restocked:
         out += builders[s.order_id].by_item(s, "returns_restocked")
     return out
+
+
+def _shipping(
+    conn: Connection, f: Filters, order_ids: set[int], functional: str, q: Decimal
+) -> tuple[list[Sum], set[int]]:
+    """(each order's shipping cost per shipment shipped on the filter's days, as a sum on
+    the shipment's month, 0 where unknown; the orders whose shipping cost is unknown). Every
+    shipment of the orders is read, whatever its day: one unknown carton makes the order's
+    shipping unknown in every month (margin_rules)."""
+    parts = margin_sql.shipped_cartons(conn, order_ids)
+    foreign = {p.currency for p in parts if p.currency and is_foreign(p.currency, functional)}
+    costs = shipping_costs(parts, margin_sql.rates(conn, foreign), functional, q)
+    days = {(p.order_id, p.shipment_id): p.day for p in parts}
+    sums = []
+    for (order_id, shipment_id), cost in sorted(costs.items()):
+        day = days[(order_id, shipment_id)]
+        if (f.start is None or day >= f.start) and (f.end is None or day <= f.end):
+            amount = ZERO if cost is None else cost
+            sums.append(Sum(order_id, period_of(day), amount, shipment_id=shipment_id))
+    return sums, shipping_unknown(costs)
 
 
 def _shipped_per_row(conn: Connection, rows: dict[int, list[OrderRow]]) -> dict[int, int]:
@@ -192,10 +235,12 @@ class _Order:
         ships: dict[int, tuple[int, str, str]],
         places: dict[int, str],
         q: Decimal,
+        shipping_unknown: bool,
     ) -> None:
         self.id, (self.external_id, self.channel) = order_id, head
         self.home = home or _Where(None, None, None)
         self.ships, self.places, self.q = ships, places, q
+        self.shipping_unknown = shipping_unknown
         self.weights = revenue_weights([line_row(r) for r in rows], shipped, q)
         self.sku: dict[int, str] = {}
         self.line_of_row: dict[int, int] = {}
@@ -205,13 +250,19 @@ class _Order:
             self.line_of_row[r.id] = r.line_no
             units[r.item_id][r.line_no] += shipped.get(r.id, 0)
         self.item_lines = {i: dict(per) for i, per in units.items()}
+        self.shipped_lines = {r.line_no for r in rows if shipped.get(r.id, 0) > 0}
 
-    def _fact(self, s: Sum, line_no: int | None, field: str, amount: Decimal) -> Fact:
+    def _fact(
+        self, s: Sum, line_no: int | None, field: str, amount: Decimal, shipping: str | None = None
+    ) -> Fact:
         where = self.home
         warehouse_id = s.warehouse_id if s.warehouse_id is not None else where.warehouse_id
         carrier, service = where.carrier, where.service
         if s.shipment_id in self.ships:
             _, carrier, service = self.ships[s.shipment_id]
+        figures = Figures(**{field: amount})
+        if field == "revenue" and self.shipping_unknown:
+            figures = Figures(revenue=amount, shipping_unknown_revenue=amount)
         return Fact(
             order_id=self.id,
             external_id=self.external_id,
@@ -222,12 +273,25 @@ class _Order:
             carrier=carrier,
             service=service,
             month=s.month,
-            figures=Figures(**{field: amount}),
+            figures=figures,
+            shipping=shipping,
         )
 
     def by_weight(self, s: Sum, field: str) -> list[Fact]:
         parts = split_by_line(s.amount, self.weights, self.q)
         return [self._fact(s, no, field, a) for no, a in parts.items()]
+
+    def by_shipping(self, s: Sum) -> list[Fact]:
+        """The order's shipping cost on one shipment over its shipped lines, or (unknown)
+        a mark on each of them that subtracts nothing."""
+        weights = shipping_weights(self.weights, self.shipped_lines)
+        if s.shipment_id in self.ships:  # the cost is its shipment's warehouse's
+            s = replace(s, warehouse_id=self.ships[s.shipment_id][0])
+        if self.shipping_unknown:
+            nos: list[int | None] = [*sorted(weights)] or [None]
+            return [self._fact(s, no, "shipping_cost", ZERO, UNKNOWN) for no in nos]
+        parts = split_by_line(s.amount, weights, self.q)
+        return [self._fact(s, no, "shipping_cost", a, KNOWN) for no, a in parts.items()]
 
     def by_line_id(self, s: Sum) -> list[Fact]:
         no = None if s.order_line_id is None else self.line_of_row.get(s.order_line_id)
@@ -244,7 +308,7 @@ class _Order:
         return [self._fact(s, no, field, a) for no, a in zip(nos, parts, strict=True)]
 
 
-def _row(first: Fact, sums: Figures, group_by: str) -> MarginRow:
+def _row(first: Fact, sums: Summary, group_by: str) -> MarginRow:
     line = group_by == ORDER_LINE
     path = group_by == PATH
     return MarginRow(
@@ -257,5 +321,5 @@ def _row(first: Fact, sums: Figures, group_by: str) -> MarginRow:
         carrier=first.carrier if line or path else None,
         service=first.service if line or path else None,
         month=first.month if group_by == MONTH else None,
-        figures=sums,
+        summary=sums,
     )

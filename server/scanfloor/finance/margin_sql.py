@@ -13,13 +13,16 @@ Where each amount's order comes from:
 - credits: entries of kind "customer_credit" (source "return_inspection" / its id): the
   inspection's return names the order, its return line the order line (if any).
 - fees: settlement lines naming an order, dated by their settlement's entry.
+- shipping: no entry (margin_rules: the carrier's invoice is booked elsewhere); the shipped
+  cartons of the orders, dated by their shipment's ship movements (the moment its revenue
+  and COGS are booked at), and the exchange rates of their currencies.
 Sums are money to the cent (book_sql.money_of)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,16 +35,20 @@ from ..catalog.models import Item, Location
 from ..ledger.models import Movement, Posting
 from ..packing.models import Carton
 from ..returns.models import ReturnAuthorisation, ReturnInspection, ReturnLine
+from ..shipping.cost_rules import COST_PLACES
 from ..shipping.models import Carrier, Shipment
 from .book_sql import money_of
 from .document_models import ChannelSettlement, ChannelSettlementLine
 from .journal_models import JournalEntry, JournalLine
-from .models import AccountRole
+from .margin_rules import ShippedCartons
+from .models import AccountRole, ExchangeRate
+from .period_rules import utc_date
 
 SHIPMENT_SOURCE = "shipment"
 RETURN_SOURCE = "return"
 FEE_KINDS = ("fee", "adjustment", "other")  # settlement_rules: booked to channel fees
 _CHUNK = 1000
+_RATE = Decimal("0.00000001")  # exchange_rates.rate: NUMERIC(18, 8)
 
 _JE, _JL, _AR = JournalEntry.__table__, JournalLine.__table__, AccountRole.__table__
 _REV = _JE.alias("reversed_entry")
@@ -51,6 +58,7 @@ _M, _P, _K = Movement.__table__, Posting.__table__, Carton.__table__
 _R, _RL, _RI = ReturnAuthorisation.__table__, ReturnLine.__table__, ReturnInspection.__table__
 _SH, _CA = Shipment.__table__, Carrier.__table__
 _S, _SL = ChannelSettlement.__table__, ChannelSettlementLine.__table__
+_XR = ExchangeRate.__table__
 
 _ORDER_REF = cast(_O.c.id, String(64))
 _KIND = func.coalesce(_REV.c.kind, _JE.c.kind)
@@ -237,6 +245,26 @@ _SHIPMENTS = (
     .where(_SH.c.id.in_(bindparam("ids", expanding=True)))
 )
 _PLACES = select(_LOC.c.id, _LOC.c.code).where(_LOC.c.id.in_(bindparam("ids", expanding=True)))
+_SHIP_MOVES = and_(
+    _M.c.source_type == SHIPMENT_SOURCE,
+    _M.c.movement_type == "ship",
+    _M.c.reverses_movement_id.is_(None),
+)
+_SHIPPED_CARTONS = (
+    select(_K.c.order_id, _K.c.shipment_id, _K.c.shipping_currency,
+           func.sum(_K.c.shipping_cost), func.count(), func.count(_K.c.shipping_cost))
+    .where(_K.c.order_id.in_(bindparam("ids", expanding=True)), _K.c.status == "shipped",
+           _K.c.shipment_id.is_not(None))
+    .group_by(_K.c.order_id, _K.c.shipment_id, _K.c.shipping_currency)
+)  # fmt: skip
+_SHIP_TIMES = (
+    select(_M.c.source_id, func.min(_M.c.occurred_at))
+    .where(_SHIP_MOVES, _M.c.source_id.in_(bindparam("refs", expanding=True)))
+    .group_by(_M.c.source_id)
+)
+_RATES = select(_XR.c.currency, _XR.c.rate_date, _XR.c.rate).where(
+    _XR.c.currency.in_(bindparam("codes", expanding=True))
+)
 
 
 def order_rows(conn: Connection, ids: set[int]) -> dict[int, list[OrderRow]]:
@@ -277,6 +305,60 @@ def place_codes(conn: Connection, ids: set[int]) -> dict[int, str]:
         for i, code in conn.execute(_PLACES, {"ids": chunk}):
             out[int(i)] = str(code)
     return out
+
+
+def shipped_orders(conn: Connection, f: Filters) -> set[int]:
+    """The orders (of the channel filter's) with a carton on a shipment that shipped on the
+    filter's days (UTC), whether or not the journal has anything of theirs."""
+    moved = select(_M.c.source_id).where(_SHIP_MOVES).distinct()
+    if f.start is not None:
+        moved = moved.where(_M.c.occurred_at >= datetime.combine(f.start, time(), UTC))
+    if f.end is not None:
+        after = f.end + timedelta(days=1)
+        moved = moved.where(_M.c.occurred_at < datetime.combine(after, time(), UTC))
+    q = (
+        select(_K.c.order_id)
+        .join(_O, _O.c.id == _K.c.order_id)
+        .where(_K.c.status == "shipped", cast(_K.c.shipment_id, String(64)).in_(moved))
+        .distinct()
+    )
+    if f.channel_id is not None:
+        q = q.where(_O.c.channel_id == f.channel_id)
+    return {int(o) for o in conn.execute(q).scalars()}
+
+
+def shipped_cartons(conn: Connection, ids: set[int]) -> list[ShippedCartons]:
+    """Every shipped carton of these orders, on any day, summed per order, shipment and
+    currency, with the ship day (a shipment without ship movements has none and is left
+    out: confirming one always posts them)."""
+    groups: list[Any] = []
+    for chunk in _chunks(ids):
+        groups += conn.execute(_SHIPPED_CARTONS, {"ids": chunk}).all()
+    refs = sorted({str(g.shipment_id) for g in groups})
+    days: dict[str, date] = {}
+    for start in range(0, len(refs), _CHUNK):
+        for ref, at in conn.execute(_SHIP_TIMES, {"refs": refs[start : start + _CHUNK]}):
+            days[str(ref)] = utc_date(at)
+    return [
+        ShippedCartons(int(o), int(sid), days[str(sid)], currency,
+                       _cost(cost) if cartons == costed else None)
+        for o, sid, currency, cost, cartons, costed in groups
+        if str(sid) in days
+    ]  # fmt: skip
+
+
+def rates(conn: Connection, currencies: set[str]) -> dict[str, list[tuple[date, Decimal]]]:
+    """currency -> its (rate date, rate) pairs, in any order."""
+    out: dict[str, list[tuple[date, Decimal]]] = {c: [] for c in currencies}
+    if currencies:
+        for code, day, value in conn.execute(_RATES, {"codes": sorted(currencies)}):
+            out[str(code)].append((day, Decimal(str(value)).quantize(_RATE)))
+    return out
+
+
+def _cost(value: Any) -> Decimal:
+    # SQLite hands NUMERIC back through float: re-quantized, the column's places are exact.
+    return Decimal(str(value)).quantize(COST_PLACES)
 
 
 def _id(value: Any) -> int | None:

@@ -8,8 +8,9 @@ weight, and the shipment it leaves on.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..dbtypes import UTCDateTime
@@ -47,6 +48,9 @@ class Carton(db.Model):  # type: ignore[misc]
             "status IN (" + ",".join(f"'{s}'" for s in CARTON_STATUSES) + ")", name="status"
         ),
         CheckConstraint("weight_g IS NULL OR weight_g > 0", name="weight_positive"),
+        CheckConstraint(
+            "shipping_cost IS NULL OR shipping_cost >= 0", name="shipping_cost_not_negative"
+        ),
         Index("ix_cartons_order", "order_id", "seq"),
     )
 
@@ -64,3 +68,8 @@ class Carton(db.Model):  # type: ignore[misc]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
     tracking_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What the carrier charges to carry this carton, as quoted when its shipment was
+    # confirmed; NULL when unknown (an own fleet, a service with no rate, or shipped before
+    # migration 0018). Margin reads it (finance/margin_sql.py).
+    shipping_cost: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
+    shipping_currency: Mapped[str | None] = mapped_column(String(3))

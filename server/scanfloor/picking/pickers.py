@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, exists, func, or_, select
 
 from ..access.models import UserWarehouse
-from ..access.rules import EVERY_WAREHOUSE_ROLES
+from ..access.rules import EVERY_WAREHOUSE_ROLES, FLOOR_ROLES
 from ..auth.models import User
 from ..errors import NotFound
 from ..extensions import db
@@ -30,6 +30,7 @@ _PICKERS = (
     select(_U.c.id, _U.c.username, _U.c.display_name, _U.c.role)
     .where(
         _U.c.active.is_(True),
+        _U.c.role.in_(sorted(FLOOR_ROLES)),  # finance picks nowhere, even where assigned
         or_(
             _U.c.role.in_(sorted(EVERY_WAREHOUSE_ROLES)),
             exists(

@@ -28,11 +28,13 @@ from ..ledger.rules import MovementLine, PostingRequest
 from ..ledger.writer import post
 from ..purchasing.demo import seed_demo_purchase_orders
 from .catalog_plan import ItemSpec, plan_catalog
+from .closed_work import closed_work_summary, seed_closed_work
 from .finance_demo import finance_summary, seed_finance_demo
 from .layout import WAREHOUSE, LocationSpec, plan_layout
 from .outbound import outbound_summary, seed_outbound
 from .purchasing_demo import purchasing_summary, seed_purchasing_demo
 from .returns_counts import returns_counts_summary, seed_returns_counts
+from .shipped_history import seed_shipped_history, shipped_summary
 from .stock_plan import ReceiptLine, plan_stock
 
 SEED = 42
@@ -48,6 +50,7 @@ class DemoUser:
     display_name: str
     badge: str
     pin: str
+    password: str = PASSWORD
 
 
 DEMO_USERS = (
@@ -56,6 +59,9 @@ DEMO_USERS = (
     DemoUser("super", "supervisor", "Sam Supervisor", "BADGE-0003", "3456"),
     DemoUser("worker1", "worker", "Wren Walker", "BADGE-0004", "4567"),
     DemoUser("worker2", "worker", "Wade Porter", "BADGE-0005", "5678"),
+    # Finance books and approves the money (docs/decisions/0026): the held invoice waits for
+    # this login.
+    DemoUser("finance", "finance", "Fiona Finance", "BADGE-0006", "6789"),
 )
 
 
@@ -81,6 +87,8 @@ def seed_demo() -> str:
         seed_outbound(locations, catalog, stock, layout)
         seed_returns_counts(locations)
         seed_purchasing_demo(locations)
+        shipped = seed_shipped_history(locations, catalog)
+        seed_closed_work(locations, catalog, shipped)
         seed_finance_demo()
     elapsed = time.perf_counter() - started
     done = f"Demo data seeded in {elapsed:.1f} s."
@@ -227,7 +235,7 @@ def _create_users() -> tuple[str, ...]:
         create_user(
             username=user.username,
             role=user.role,
-            password=PASSWORD,
+            password=user.password,
             display_name=user.display_name,
             badge=user.badge,
             pin=user.pin,
@@ -316,6 +324,8 @@ def _summary(headline: str, skipped_users: tuple[str, ...]) -> str:
         *outbound_summary(),
         *returns_counts_summary(),
         *purchasing_summary(),
+        *shipped_summary(),
+        *closed_work_summary(),
         *finance_summary(),
         "",
         "Logins (console at /):",
@@ -323,7 +333,6 @@ def _summary(headline: str, skipped_users: tuple[str, ...]) -> str:
     ]
     for user in DEMO_USERS:
         note = "  (already existed: unchanged)" if user.username in skipped_users else ""
-        out.append(
-            f"  {user.username:<10}{PASSWORD:<10}{user.role:<12}{user.badge:<12}{user.pin}{note}"
-        )
+        login = f"{user.username:<10}{user.password:<10}{user.role:<12}{user.badge:<12}"
+        out.append(f"  {login}{user.pin}{note}")
     return "\n".join(out)

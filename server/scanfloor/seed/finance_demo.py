@@ -1,18 +1,22 @@
-"""The demo's finance documents, on the purchasing history's real receipts, so a new user
-opens the finance pages to figures that tie out:
+"""The demo's finance documents, on the purchasing history's real receipts and the shipped
+month's real shipments (seed/shipped_history.py), so a new user opens the finance pages to
+figures that tie out:
 
-- a supplier invoice at the PO prices for the oldest received PO (it posts at once: GRNI
-  cleared, accounts payable owed);
+- a supplier invoice at the PO prices for the oldest received PO, entered by `finance` (it
+  posts at once: GRNI cleared, accounts payable owed);
 - an invoice for the next received PO with one line 6 % above the PO price, beyond its
-  supplier's 2 % price tolerance: it waits in the approval queue (entered by `manager`;
-  approve it as `admin`: the person who entered it may not);
+  supplier's 2 % price tolerance: it waits in the approval queue (entered by `admin`;
+  approve it as `finance`: the person who entered it may not);
 - a freight charge on the first PO's receipts, spread by value (a landed cost: docs/
   landed-cost.md), part of it to stock still on hand and part to COGS for what has shipped.
 - one Shopify payout of the WEB channel imported as a channel settlement (its CSV export
-  built here): a charge per order (the orders whose shipments booked revenue, else the WEB
-  orders the demo captured) at its lines' price x quantity + tax, a fee of 2.9 % + 0.30 on
-  each, one refund of an order with no return arrived (the "refund without return"
-  exception), and the payout row adding up to what reached the bank.
+  built here): a charge per WEB order whose shipment booked revenue, at its lines' price x
+  quantity + tax, except one paid SHORT_PAID under it (a discount the shop gave that the
+  order does not carry: the "amount differs" exception); a fee of 2.9 % + 0.30 on each; a
+  refund of the unit that came back (R-DEMO-0, arrived: matched); half an order refunded
+  with no return arrived (the "refund without return" exception); and the payout row
+  adding up to what reached the bank. So exactly those two exceptions wait at
+  /console/settlements: the MARKET orders shipped today are not overdue yet.
 Shipments of the demo's captured orders book revenue and VAT at their prices
 (seed/outbound_plan.py: list_price, line_tax). Only POs in the functional currency are
 invoiced (invoices in another currency are refused for now).
@@ -38,15 +42,18 @@ from ..finance.settlement_exceptions import settlement_exceptions
 from ..finance.settlement_service import import_settlement
 from ..purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from ..receiving.models import Receipt, ReceiptLine
-from ..returns.models import ReturnAuthorisation
+from ..returns.models import ReturnAuthorisation, ReturnInspection
 from ..timeutil import utcnow
+from .outbound_plan import VAT
 
 PRICE_TOLERANCE = Decimal("2")  # % the held invoice's supplier accepts
 OVER_PRICE = Decimal("1.06")  # the held line's price against the PO's
 FREIGHT_SHARE = Decimal("0.04")  # the freight bill against the first PO's received value
 CENT = Decimal("0.01")
 FEE_RATE, FEE_FIXED = Decimal("0.029"), Decimal("0.30")  # the payout's fee on each charge
-PREPAID = 3  # orders the payout charges when none has shipped yet
+SHORT_PAID = Decimal("5.00")  # what the shop paid under one order's invoiced amount
+# Who enters the documents; the held invoice is the admin's, so finance may approve it.
+CLERK, SECOND_CLERK = "finance", "admin"
 PAYOUT_CHANNEL, PAYOUT_ID = "WEB", "81000001"
 SHOPIFY_HEAD = ('"Transaction Date","Type","Order","Card Brand","Card Source","Payout Status",'
                 '"Payout Date","Payout ID","Available On","Amount","Fee","Net","Checkout",'
@@ -87,15 +94,15 @@ def _spec(line: PurchaseOrderLine, factor: Decimal = Decimal(1)) -> InvoiceLineS
 def seed_finance_demo() -> None:
     """The payout, the invoices and the landed cost described in the module docstring."""
     pos = _received_pos()
-    manager = _user("manager")
+    clerk = _user(CLERK) or _user(SECOND_CLERK)
     today = utcnow().date()
-    seed_demo_payout(manager)
+    seed_demo_payout(clerk)
     if not pos:
         return
     first, first_lines = pos[0]
     enter_invoice(supplier=first.supplier_id, number=f"INV-{first.number}", invoice_date=today,
                   due_date=None, currency=None, tax=Decimal(0),
-                  lines=[_spec(ln) for ln in first_lines], actor_id=manager)  # fmt: skip
+                  lines=[_spec(ln) for ln in first_lines], actor_id=clerk)  # fmt: skip
     if len(pos) > 1:
         second, second_lines = pos[1]
         supplier = db.session.get(Supplier, second.supplier_id)
@@ -105,26 +112,24 @@ def seed_finance_demo() -> None:
         specs = [_spec(second_lines[0], OVER_PRICE)] + [_spec(ln) for ln in second_lines[1:]]
         enter_invoice(supplier=second.supplier_id, number=f"INV-{second.number}",
                       invoice_date=today, due_date=None, currency=None, tax=Decimal(0),
-                      lines=specs, actor_id=manager)  # fmt: skip
+                      lines=specs, actor_id=_user(SECOND_CLERK))  # fmt: skip
     receipts = list(db.session.scalars(select(Receipt.id).where(Receipt.po_id == first.id)))
     value = sum((Decimal(ln.unit_cost) * ln.received for ln in first_lines), Decimal(0))
     freight = (value * FREIGHT_SHARE).quantize(CENT, ROUND_HALF_UP)
     if receipts and freight > 0:
         add_landed_cost("freight", "value", freight, receipts, f"FRT-{first.number}",
-                        "Inbound freight, demo", today, manager)  # fmt: skip
+                        "Inbound freight, demo", today, clerk)  # fmt: skip
 
 
 def _payout_orders() -> list[tuple[Order, Decimal]]:
-    """The WEB orders the payout charges, each with its lines' price x quantity + tax: those
-    whose shipments booked revenue, else the first PREPAID priced ones the demo captured
-    (paid by the channel before they ship, as a web shop's card charges are: they show as
-    "settled, not shipped" until someone ships them)."""
+    """The WEB orders whose shipments booked revenue, each with what it invoiced: its lines'
+    price x quantity + tax."""
     rows = db.session.execute(
         select(Order, OrderLine.price, OrderLine.quantity, OrderLine.tax)
         .join(Channel, Channel.id == Order.channel_id)
         .join(OrderLine, OrderLine.order_id == Order.id)
         .where(Channel.code == PAYOUT_CHANNEL, OrderLine.price.is_not(None))
-        .order_by(Order.id, OrderLine.id)
+        .order_by(Order.external_id, OrderLine.id)
     ).all()
     totals: dict[int, tuple[Order, Decimal]] = {}
     for order, price, quantity, tax in rows:
@@ -135,9 +140,19 @@ def _payout_orders() -> list[tuple[Order, Decimal]]:
         select(JournalEntry.source_id).where(JournalEntry.kind == "revenue",
                                              JournalEntry.source_type == "order")
     ))  # fmt: skip
-    shipped = [v for oid, v in totals.items() if str(oid) in booked]
-    chosen = shipped or list(totals.values())[:PREPAID]
-    return [(o, amount.quantize(CENT, ROUND_HALF_UP)) for o, amount in chosen]
+    return [(o, amount.quantize(CENT, ROUND_HALF_UP)) for oid, (o, amount) in totals.items()
+            if str(oid) in booked]  # fmt: skip
+
+
+def _credited() -> dict[int, Decimal]:
+    """Per order, the credit its arrived returns' inspections gave (before tax)."""
+    rows = db.session.execute(
+        select(ReturnAuthorisation.order_id, func.sum(ReturnInspection.credit_amount))
+        .join(ReturnInspection, ReturnInspection.rma_id == ReturnAuthorisation.id)
+        .where(ReturnAuthorisation.arrived_at.is_not(None))
+        .group_by(ReturnAuthorisation.order_id)
+    ).all()
+    return {int(order_id): Decimal(str(credit or 0)) for order_id, credit in rows}
 
 
 def _csv_row(on: str, kind: str, order: str, payout_day: str, amount: Decimal, fee: Decimal,
@@ -154,25 +169,30 @@ def seed_demo_payout(actor_id: int | None) -> None:
     if not orders:
         return
     currency = str(current_app.config.get("SCANFLOOR_CURRENCY") or "EUR").strip().upper()
-    payout_day = utcnow().date().isoformat()
-    rows, total = [SHOPIFY_HEAD], Decimal(0)
+    today = utcnow().date().isoformat()
+    credited = _credited()
+    unreturned = [(o, a) for o, a in orders if o.id not in credited]
+    refunded = unreturned[0] if unreturned else None
+    short_paid = unreturned[-1][0].id if len(unreturned) > 1 else None
+    # (day, kind, order, amount, fee) per row of the export, the payout row last
+    moves: list[tuple[str, str, Order, Decimal, Decimal]] = []
     for order, amount in orders:
-        fee = (amount * FEE_RATE + FEE_FIXED).quantize(CENT, ROUND_HALF_UP)
-        on = order.ordered_at.date().isoformat()
-        rows.append(_csv_row(on, "charge", f"#{order.external_id}", payout_day, amount, fee,
-                             currency))  # fmt: skip
-        total += amount - fee
-    arrived = set(db.session.scalars(
-        select(ReturnAuthorisation.order_id).where(ReturnAuthorisation.arrived_at.is_not(None))
-    ))  # fmt: skip
-    refunded = next(((o, a) for o, a in orders if o.id not in arrived), None)
+        paid = amount - SHORT_PAID if order.id == short_paid else amount
+        fee = (paid * FEE_RATE + FEE_FIXED).quantize(CENT, ROUND_HALF_UP)
+        moves.append((order.ordered_at.date().isoformat(), "charge", order, paid, fee))
+    for order, _amount in orders:  # what came back is refunded with its VAT
+        if order.id in credited:
+            back = (credited[order.id] * (1 + VAT)).quantize(CENT, ROUND_HALF_UP)
+            moves.append((today, "refund", order, -back, Decimal("0.00")))
     if refunded is not None:
-        refund = -(refunded[1] / 2).quantize(CENT, ROUND_HALF_UP)
-        rows.append(_csv_row(payout_day, "refund", f"#{refunded[0].external_id}", payout_day,
-                             refund, Decimal("0.00"), currency))  # fmt: skip
-        total += refund
-    rows.append(_csv_row(payout_day, "payout", "", payout_day, -total, Decimal("0.00"),
-                         currency))  # fmt: skip
+        half = (refunded[1] / 2).quantize(CENT, ROUND_HALF_UP)
+        moves.append((today, "refund", refunded[0], -half, Decimal("0.00")))
+    rows = [SHOPIFY_HEAD] + [
+        _csv_row(day, kind, f"#{order.external_id}", today, amount, fee, currency)
+        for day, kind, order, amount, fee in moves
+    ]
+    total = sum((amount - fee for *_, amount, fee in moves), Decimal(0))
+    rows.append(_csv_row(today, "payout", "", today, -total, Decimal("0.00"), currency))
     data = ("\n".join(rows) + "\n").encode()
     import_settlement(PAYOUT_CHANNEL, "shopify_payouts", data, actor_id)
 
@@ -187,7 +207,7 @@ def finance_summary() -> list[str]:
     if posted or held or charges:
         out.append(
             f"Finance: {posted} supplier invoice(s) posted, {held} held for approval "
-            f"(approve as admin at /console/invoices), {charges} landed cost(s); valuation, "
+            f"(approve as finance at /console/invoices), {charges} landed cost(s); valuation, "
             "journal, trial balance and GRNI ageing at /console/finance"
         )
     payout = db.session.scalars(select(ChannelSettlement).order_by(ChannelSettlement.id)).first()

@@ -23,6 +23,7 @@ from ..auth.models import User
 from ..catalog.containers_service import create_container
 from ..catalog.models import Container
 from ..extensions import db
+from ..finance.fx_service import functional_currency
 from ..packing.cartons_service import create_carton_type
 from ..packing.models import CartonType
 from ..shipping.carriers_service import create_carrier
@@ -75,6 +76,7 @@ def seed_outbound(
         tracking_next=CARRIER.tracking_first,
         tracking_last=CARRIER.tracking_last,
         tracking_url_template=CARRIER.tracking_url_template,
+        settings={"rates": dict(CARRIER.rates), "currency": functional_currency()},
     )
     _grant_floor_rights(locations[WAREHOUSE])
     for ch in CHANNELS:

@@ -56,9 +56,12 @@ class CarrierSpec:
     tracking_first: int
     tracking_last: int
     tracking_url_template: str
+    rates: tuple[tuple[str, str], ...]  # (service, flat price per carton)
 
 
-# The manual adapter: our own vans, numbers issued from this range, never twice.
+# The manual adapter: our own vans, numbers issued from this range, never twice, each carton
+# costed at a flat rate per service (in the functional currency: seed/outbound.py), so the
+# margin report subtracts what carrying an order cost.
 CARRIER = CarrierSpec(
     code="OWN",
     name="Own fleet",
@@ -68,6 +71,7 @@ CARRIER = CarrierSpec(
     tracking_first=100_000_001,
     tracking_last=199_999_999,
     tracking_url_template="https://track.example.com/own/{tracking_number}",
+    rates=(("standard", "4.95"), ("express", "8.95")),
 )
 
 
@@ -190,15 +194,20 @@ def plan_orders(
                 channel=channel.code,
                 external_id=f"{channel.order_prefix}{10001 + n}",
                 ordered_at=now - timedelta(minutes=rng.randint(10, 36 * 60)),
-                ship_to={
-                    "name": rng.choice(PEOPLE),
-                    "line1": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
-                    "city": town,
-                    "postcode": f"{town[:2].upper()}{rng.randint(1, 9)} {rng.randint(1, 9)}XY",
-                    "country": "GB",
-                    "region": rng.choice(REGIONS),
-                },
+                ship_to=ship_to(rng, town),
                 lines=tuple(lines),
             )
         )
     return orders
+
+
+def ship_to(rng: random.Random, town: str) -> dict[str, str]:
+    """A made-up customer address in `town` (the rest drawn from rng)."""
+    return {
+        "name": rng.choice(PEOPLE),
+        "line1": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+        "city": town,
+        "postcode": f"{town[:2].upper()}{rng.randint(1, 9)} {rng.randint(1, 9)}XY",
+        "country": "GB",
+        "region": rng.choice(REGIONS),
+    }

@@ -149,6 +149,7 @@ def returns_counts_summary() -> list[str]:
     rmas = db.session.execute(
         select(ReturnAuthorisation.id, ReturnAuthorisation.external_id, Order.external_id)
         .join(Order, Order.id == ReturnAuthorisation.order_id)
+        .where(ReturnAuthorisation.arrived_at.is_(None))  # what waits to be received
         .order_by(ReturnAuthorisation.id)
         .limit(5)
     ).all()

@@ -10,7 +10,8 @@ posts nothing):
    missing;
 4. one posting, movement type "ship": every carton's stock (its location, the carton) ->
    CUSTOMER, through the one writer; the carton containers stand at CUSTOMER;
-5. cartons `shipped`; lines whose every unit shipped `shipped`, with the order's status and
+5. cartons `shipped`, each with its part of the carrier's quote (carton_costs.py; NULL:
+   unknown); lines whose every unit shipped `shipped`, with the order's status and
    history (allocation's restate, which also tells a hooked channel the new status);
 6. each order's channel gets an "order.shipped" outbox message: lines shipped, cartons with
    SSCC, carrier, service, tracking numbers and URLs;
@@ -51,6 +52,7 @@ from ..picking.models import WaveOrder
 from ..timeutil import utcnow
 from . import queries
 from .carriers import CarrierConfig, adapter_for
+from .carton_costs import record_carton_costs
 from .errors import (
     CartonNotClosed,
     EmptyCarton,
@@ -290,6 +292,7 @@ def _confirm(req: ConfirmShipment) -> dict[str, Any]:
     if whole:
         conn.execute(_FREE_TOTES, {"ids": whole})
     config = queries.carrier_config(s.carrier_id)
+    record_carton_costs(conn, config, s.service, cartons)
     for o in orders:
         if channels[o.channel_id].webhook:  # a channel without a webhook reads the order
             _tell_channel(conn, o, s, config, cartons, stock, before[o.id], total[o.id], skus, now)

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runNamedRules } from "./named_rules.mjs";
 
 const ui = resolve(dirname(fileURLToPath(import.meta.url)), "../../../scanner_ui/js");
 const load = (p) => import(pathToFileURL(resolve(ui, p)).href);
@@ -257,15 +258,4 @@ const tests = {
   },
 };
 
-const passed = [];
-const failed = {};
-for (const [name, fn] of Object.entries(tests)) {
-  try {
-    fn();
-    passed.push(name);
-  } catch (err) {
-    failed[name] = String(err?.stack || err);
-  }
-}
-process.stdout.write(JSON.stringify({ passed, failed }));
-process.exitCode = Object.keys(failed).length ? 1 : 0;
+runNamedRules(tests);

@@ -204,6 +204,20 @@
     return (session && session.user && session.user.role) || "";
   }
 
+  /* Roles as the API's @requires(lowest, also=...) has them: the ladder, lowest first (each
+   * rung may do what the ones below it may), and roles beside it that a page names one by
+   * one (finance is on no rung: docs/decisions/0026). True when the session's role is
+   * `lowest` or above, or one of `also`. */
+  var LADDER = ["worker", "supervisor", "manager", "admin"];
+
+  function allows(session, lowest, also) {
+    if (!session) return false;
+    var mine = role(session);
+    var rung = LADDER.indexOf(mine);
+    if (rung >= 0 && rung >= LADDER.indexOf(lowest)) return true;
+    return (also || []).indexOf(mine) >= 0;
+  }
+
   function formatTime(iso) {
     var t = Date.parse(iso);
     return isNaN(t) ? iso || "" : new Date(t).toLocaleString();
@@ -274,10 +288,11 @@
       $("whoami-name").textContent = user.display_name || user.username || "";
       $("whoami-role").textContent = user.role || "";
     }
-    // Nav entries for a role and above (data-min-role): the API refuses the rest anyway.
-    var rank = { worker: 0, supervisor: 1, manager: 2, admin: 3 };
+    // Nav entries for a role and above (data-min-role), and the roles beside the ladder
+    // named in data-also-roles: the API refuses the rest anyway.
     Array.prototype.forEach.call(document.querySelectorAll("[data-min-role]"), function (el) {
-      el.hidden = !session || (rank[role(session)] || 0) < rank[el.getAttribute("data-min-role")];
+      var also = (el.getAttribute("data-also-roles") || "").split(" ");
+      el.hidden = !allows(session, el.getAttribute("data-min-role"), also);
     });
     listeners.forEach(function (fn) { fn(session); });
   }
@@ -321,6 +336,7 @@
     loadSession: loadSession,
     onSession: onSession,
     role: role,
+    allows: allows,
     showError: showError,
     clearError: clearError,
     explain: explain,

@@ -8,7 +8,6 @@
 
   var C = window.ScanfloorConsole;
   var $ = C.$;
-  var RANK = { worker: 0, supervisor: 1, manager: 2, admin: 3 };
 
   /* The rows of a list answer: the first of `keys` that holds an array, else `items` (the
    * Page shape), else the first array in the body. */
@@ -23,8 +22,9 @@
     return found.length ? body[found[0]] : [];
   }
 
+  // This rung of the ladder or above (C.allows: finance stands on no rung).
   function atLeast(session, role) {
-    return (RANK[C.role(session)] || 0) >= RANK[role] && !!session;
+    return C.allows(session, role);
   }
 
   function isBlank(v) {

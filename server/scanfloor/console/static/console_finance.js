@@ -1,9 +1,10 @@
 /* Scanfloor console: what the finance pages share (valuation, an item's layers, journal,
- * trial balance, periods): who may read them (managers and admins: the API refuses the
- * rest with 403 and the page says so), the CSV links (fetched with the session's token,
- * since a plain link could not send it) and the page's own query string. Loaded after
- * console.js and console_buying.js; builds window.ScanfloorFinance. Values from the API are
- * written with textContent only. */
+ * trial balance, periods, invoices, landed costs, settlements, margin): who may read them
+ * (supervisors, managers, finance and admins: the API refuses the rest with 403 and the
+ * page says so) and who may change them (finance and admins: docs/decisions/0026), the CSV
+ * links (fetched with the session's token, since a plain link could not send it) and the
+ * page's own query string. Loaded after console.js and console_buying.js; builds
+ * window.ScanfloorFinance. Values from the API are written with textContent only. */
 (function () {
   "use strict";
 
@@ -12,11 +13,29 @@
   var $ = C.$;
   var API = document.body.getAttribute("data-api-base") || "/api/v1";
 
-  /* True when the session may read finance; else say so and hide the page's data. */
+  /* The API's rules, as its routes' @requires have them: every finance GET for
+   * supervisors and above and finance; every finance write (close a month, enter, approve
+   * or reject an invoice, add a landed cost, import a settlement) for finance and admins. */
+  function reads(session) {
+    return C.allows(session, "supervisor", ["finance"]);
+  }
+
+  function writes(session) {
+    return C.allows(session, "admin", ["finance"]);
+  }
+
+  /* True when the session may read finance; else say so and hide the page's data. The
+   * page's write forms (marked data-finance-write, hidden until here) show to those who
+   * may write only; the others are told they read (#finance-readonly, if the page has
+   * writes). */
   function allowed(session) {
-    var ok = B.atLeast(session, "manager");
+    var ok = reads(session);
     $("finance-denied").hidden = ok;
     $("finance-main").hidden = !ok;
+    var forms = document.querySelectorAll("[data-finance-write]");
+    Array.prototype.forEach.call(forms, function (el) { el.hidden = !ok || !writes(session); });
+    var note = $("finance-readonly");
+    if (note) note.hidden = !ok || writes(session) || forms.length === 0;
     return ok;
   }
 
@@ -72,6 +91,7 @@
 
   window.ScanfloorFinance = {
     allowed: allowed,
+    writes: writes,
     query: query,
     csvLink: csvLink,
     param: param,

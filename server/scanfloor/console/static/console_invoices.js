@@ -2,8 +2,10 @@
  * that did not match and why, from each line's match_detail) with Approve and Reject (a
  * note); posted and rejected invoices by status; entering an invoice against a purchase
  * order's lines; one invoice (?invoice=id): its lines, match detail, the receipts it
- * cleared from GRNI and its journal entry. The API refuses an approval by the person who
- * entered the invoice: the page says so as the API words it. Built on
+ * cleared from GRNI and its journal entry. Approve, Reject and the entry form are for
+ * finance and admins (F.writes); the other readers see the same lists without them. The
+ * API refuses an approval by the person who entered the invoice: the page says so as the
+ * API words it. Built on
  * window.ScanfloorConsole, ScanfloorBuying and ScanfloorFinance; values from the API are
  * written with textContent. */
 (function () {
@@ -142,6 +144,8 @@
     mismatchCell(tr, inv);
     C.cell(tr, who(inv.entered_by));
     var td = document.createElement("td");
+    tr.appendChild(td);
+    if (!F.writes(session)) return tr;  // finance and admins decide; the others read
     var actions = document.createElement("div");
     actions.className = "actions";
     var approve = B.button("Approve", "small", function () { decide(inv, approve); });
@@ -151,7 +155,6 @@
     actions.appendChild(approve);
     actions.appendChild(no);
     td.appendChild(actions);
-    tr.appendChild(td);
     return tr;
   }
 
@@ -334,7 +337,7 @@
       $("enter-result").textContent = "Entered invoice " + inv.number + ": " +
         (inv.status === "posted" ? "every line matched, posted." :
           C.plural(inv.mismatched_lines, "line does", "lines do") +
-          " not match: waiting for another manager's approval.");
+          " not match: waiting for approval by someone else in finance.");
       form.hidden = true;
       po = null;
       $("inv-number").value = "";

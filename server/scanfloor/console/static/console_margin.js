@@ -3,6 +3,7 @@
  * an ES module loaded with import() at the versioned URL the page names), and a table per
  * order line, channel, warehouse, fulfilment path or month with its totals; filtered by
  * entry dates, channel and warehouse; the CSV link for the same grouping and filters.
+ * Shipping cost shows what was subtracted, or "unknown" (margin_rules: when it is).
  * Built on window.ScanfloorConsole, ScanfloorBuying and ScanfloorFinance; values from the
  * API are written with textContent. */
 (function () {
@@ -39,6 +40,14 @@
     return v === null || v === undefined ? "\u2013" : v + "%";
   }
 
+  /* The shipping subtracted; "unknown" when none of the row's is known, and how many of
+   * its orders' shipping is unknown (not subtracted) beside a known part. */
+  function shipping(figures) {
+    var n = figures.shipping_unknown_orders;
+    if (figures.shipping_cost === null || figures.shipping_cost === undefined) return "unknown";
+    return n ? figures.shipping_cost + " (+" + n + " unknown)" : figures.shipping_cost;
+  }
+
   function amount(text) {
     return F.cents(text) / 100;
   }
@@ -63,6 +72,7 @@
     C.cell(tr, row.cogs, "num");
     C.cell(tr, row.returns_restocked, "num");
     C.cell(tr, row.channel_fees, "num");
+    C.cell(tr, shipping(row), "num");
     C.cell(tr, row.gross_margin, "num");
     C.cell(tr, pct(row.margin_pct), "num");
     return tr;
@@ -74,6 +84,7 @@
     $("tot-cogs").textContent = t.cogs;
     $("tot-restocked").textContent = t.returns_restocked;
     $("tot-fees").textContent = t.channel_fees;
+    $("tot-shipping").textContent = shipping(t);
     $("tot-margin").textContent = t.gross_margin;
     $("tot-pct").textContent = pct(t.margin_pct);
   }
@@ -84,11 +95,13 @@
       ["Net revenue", t.net_revenue],
       ["Net COGS", t.net_cogs],
       ["Channel fees", t.channel_fees],
+      ["Shipping cost", shipping(t)],
       ["Gross margin", t.gross_margin],
       ["Margin", pct(t.margin_pct)]
     ]);
     $("margin-status").textContent = report.shipping_cost_known ? ""
-      : "Shipping cost is unknown: it is not subtracted from the margin.";
+      : "Shipping cost is unknown for " + t.shipping_unknown_orders + " order(s) (revenue " +
+        t.shipping_unknown_revenue + "): it is not subtracted from their margin.";
   }
 
   function drawCharts(byChannel, byMonth) {

@@ -1,7 +1,8 @@
 /* Scanfloor console, one order's money (the order page's "Money" card): the stage the
  * order's money reached and its timeline (captured, shipped: receivable booked, settled or
  * refunded by the channel with the fee and the settlement, credited for a return), from the
- * `finance` object of GET /orders/{id} (null below manager: the card says so). A
+ * `finance` object of GET /orders/{id} (null for a role that does not read finance: the
+ * card says so). A
  * settlement opens the settlements page on it. Loaded after console.js; builds
  * window.ScanfloorOrderMoney, which console_alloc.js calls with the order's `finance`.
  * Values from the API are written with textContent. */

@@ -1,6 +1,7 @@
 /* Scanfloor console, accounting periods: the months with entries (and this one), open or
- * closed; a manager closes an open month (the API runs the finance checks first and names
- * the ones that fail), an admin reopens a closed one. Buttons post to the API with the
+ * closed; finance or an admin closes an open month (the API runs the finance checks first
+ * and names the ones that fail), only an admin reopens a closed one; the other readers see
+ * the months without buttons. Buttons post to the API with the
  * session's bearer token and an Idempotency-Key (console.js), like every console write.
  * Built on window.ScanfloorConsole, ScanfloorBuying and ScanfloorFinance; values from the
  * API are written with textContent. */
@@ -54,7 +55,7 @@
   function actionCell(tr, p) {
     var td = document.createElement("td");
     var verb = null;
-    if (p.status === "open" && B.atLeast(session, "manager")) verb = "close";
+    if (p.status === "open" && F.writes(session)) verb = "close";
     if (p.status === "closed" && B.atLeast(session, "admin")) verb = "reopen";
     if (verb) {
       var b = B.button(verb === "close" ? "Close" : "Reopen",
