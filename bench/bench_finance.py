@@ -63,21 +63,18 @@ from harness import (
     emit,
     migrated_app,
     note,
-    p50_ms,
-    p99_ms,
     pg_scratch,
     ratio,
     sql_meter,
 )
 from ledger_load import STAMP, bulk_items
+from writer_ab import WARMUP, writer_on_off
 
 POSTINGS = int(os.environ.get("BENCH_FINANCE_POSTINGS", "2000"))
 MOVEMENTS = int(os.environ.get("BENCH_FINANCE_MOVEMENTS", "100000"))
 LINES = int(os.environ.get("BENCH_FINANCE_LINES", "50"))
 JOURNAL_LINES = int(os.environ.get("BENCH_FINANCE_JOURNAL_LINES", "1000000"))
 RUNS = int(os.environ.get("BENCH_FINANCE_RUNS", "3"))
-WARMUP = 20
-BLOCK = 100  # postings per turn when the two writers take turns
 ITEMS = 1000
 BINS = 40  # per warehouse
 WRITER_ITEMS, WRITER_BINS = 50, 20
@@ -205,51 +202,25 @@ def _post_one(n: int, req: Request, tag: str) -> float:
 
 
 def writer_bench(database: str, off_url: str, on_url: str) -> None:
-    """Both apps built and set up, then the postings in blocks of BLOCK, each block posted
-    through one app and then the other (which goes first alternates), so that anything
-    drifting during the run (the database growing, checkpoints, the machine) falls on both."""
-    from scanfloor.extensions import db
+    """The writer with finance's subscriber on and off (writer_ab.py), then `finance
+    verify` on the valued database, off the clock."""
     from scanfloor.finance.subscriber import NAME
     from scanfloor.finance.verify import verify
 
-    apps = {"off": migrated_app(off_url), "on": migrated_app(on_url)}
-    apps["off"].extensions["scanfloor.ledger_subscribers"].pop(NAME)
-    requests: dict[str, list[Request]] = {}
-    for side, app in apps.items():
-        with app.app_context():
-            requests[side] = _writer_requests(random.Random(31), *_writer_setup())
-    assert requests["off"] == requests["on"], "both databases get the same postings"
-    lat: dict[str, list[float]] = {"off": [], "on": []}
-    spent = dict.fromkeys(apps, 0.0)
-    statements = dict.fromkeys(apps, 0)
-    for side, app in apps.items():  # warm: imports, compiled statements, caches
-        with app.app_context():
-            for n in range(WARMUP):
-                _post_one(n, requests[side][n], side)
-    for k, start in enumerate(range(WARMUP, WARMUP + POSTINGS, BLOCK)):
-        for side in ("off", "on") if k % 2 == 0 else ("on", "off"):
-            with apps[side].app_context(), sql_meter(db.engine) as meter:
-                t0 = time.perf_counter()
-                for n in range(start, min(start + BLOCK, WARMUP + POSTINGS)):
-                    lat[side].append(_post_one(n, requests[side][n], side))
-                spent[side] += time.perf_counter() - t0
-            statements[side] += int(meter["statements"])
-    got: dict[str, dict[str, Any]] = {}
-    for side, app in apps.items():
-        got[side] = {
-            "postings_per_s": round(POSTINGS / spent[side], 1),
-            "p50_ms": p50_ms(lat[side]),
-            "p99_ms": p99_ms(lat[side]),
-            "statements_per_posting": round(statements[side] / POSTINGS, 2),
-            "subscribers": sorted(app.extensions["scanfloor.ledger_subscribers"]),
-        }
-    with apps["on"].app_context():
+    def verified() -> dict[str, Any]:
         t0 = time.perf_counter()
-        got["on"]["verify_failures"] = len(verify())
-        got["on"]["verify_s"] = round(time.perf_counter() - t0, 3)
-    for app in apps.values():
-        with app.app_context():
-            close_app()
+        failures = len(verify())
+        return {"verify_failures": failures, "verify_s": round(time.perf_counter() - t0, 3)}
+
+    got = writer_on_off(
+        NAME,
+        off_url,
+        on_url,
+        lambda: _writer_requests(random.Random(31), *_writer_setup()),
+        _post_one,
+        POSTINGS,
+        after=verified,
+    )
     off, on = got["off"], got["on"]
     note(
         f"finance writer {database}: valuation off {off['postings_per_s']} postings/s, "

@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .purchasing import po_outbox  # noqa: F401  (registers the `supplier` consumer)
     from .purchasing.demand_projection import register as init_demand_projection
     from .replenishment import init_app as init_replenishment
+    from .reporting.facts_projection import register as init_facts
     from .scanner import register_scanner
     from .security_headers import register_security_headers
 
@@ -69,6 +70,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     init_finance(app)
     # Revenue (and sales tax) per order a shipment ships for (finance/revenue_rules.py).
     init_revenue(app)
+    # The reports' daily facts (reporting/facts_models.py), after finance: they carry the
+    # values finance just gave the posting's movements.
+    init_facts(app)
 
     api = ScanfloorApi(
         app,

@@ -37,12 +37,14 @@ from .purchasing.suggestion_models import SuggestionLine, SuggestionRun
 from .purchasing.terms_models import ReorderPolicy, SupplierItem
 from .receiving.models import Receipt, ReceiptLine
 from .replenishment.models import PickFace, ReplenishmentTask
+from .reporting.facts_models import AnomalyAck, MovementDayFact, WorkerQuarter
 from .returns.models import ReturnAuthorisation, ReturnInspection, ReturnLine, ReturnPhoto
 from .shipping.models import Carrier, Shipment
 
 __all__ = [
     "Account",
     "AccountRole",
+    "AnomalyAck",
     "ApiToken",
     "Balance",
     "Barcode",
@@ -75,6 +77,7 @@ __all__ = [
     "Location",
     "Lot",
     "Movement",
+    "MovementDayFact",
     "MovementValue",
     "OpeningValue",
     "OutboxAttempt",
@@ -108,4 +111,5 @@ __all__ = [
     "UserWarehouse",
     "Wave",
     "WaveOrder",
+    "WorkerQuarter",
 ]

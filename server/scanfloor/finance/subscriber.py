@@ -30,7 +30,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from ..extensions import db
-from ..ledger.subscribers import Posted, PostedLine, subscribe
+from ..ledger.subscribers import VALUES_NOTE, Posted, PostedLine, subscribe
 from ..returns.order_facts import return_ship_movements
 from . import book_sql
 from .errors import PeriodClosed
@@ -88,6 +88,7 @@ def on_posting(conn: Connection, posted: Posted) -> None:
     ]
     valued = [(ln, s, d) for ln, s, d in lines if rule_for(s, d) is not None]
     if not valued:
+        posted.notes[VALUES_NOTE] = {}
         return
     cache = _cache(conn)
     day = utc_date(posted.occurred_at)
@@ -122,6 +123,7 @@ def on_posting(conn: Connection, posted: Posted) -> None:
             log.error("finance: %s (posting %s)", skipped, posted.posting_id)
         if out is not None:
             results.append(out)
+    posted.notes[VALUES_NOTE] = {v.movement_id: v.value for v in results}
     book_sql.write(
         conn,
         book,

@@ -16,14 +16,19 @@ See docs/decisions/0009-in-transaction-subscribers.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.engine import Connection
 
 _KEY = "scanfloor.ledger_subscribers"
+# Notes a subscriber leaves on the posting for the ones after it (Posted.notes):
+# finance's valuation: {movement id: the value it stored in movement_values} for the lines
+# it valued (absent: finance did not run).
+VALUES_NOTE = "finance.movement_values"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,9 @@ class Posted:
     source_id: str | None
     occurred_at: datetime
     recorded_at: datetime
+    # What subscribers learnt about the posting, for the ones registered after them, so a
+    # later one need not read back what an earlier one just wrote (VALUES_NOTE).
+    notes: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def item_ids(self) -> tuple[int, ...]:

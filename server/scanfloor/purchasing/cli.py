@@ -88,31 +88,7 @@ def suggest(ref: str | None, scheduled: bool, at: str | None) -> None:
 @with_appcontext
 def rebuild_demand(check: bool) -> None:
     """Rebuild the daily demand projection from the ledger (or, with --check, compare)."""
-    from ..database import write_transaction
-    from ..extensions import db
+    from ..projection_check import rebuild_or_check
     from .demand_rebuild import rebuild, snapshot
 
-    class _Discard(Exception):
-        pass
-
-    try:
-        with write_transaction():
-            conn = db.session.connection()
-            kept = snapshot(conn)
-            counts = rebuild(conn)
-            differ = {
-                table: len(rows ^ fresh)
-                for (table, rows), fresh in zip(kept.items(), snapshot(conn).values(), strict=True)
-            }
-            if check:
-                raise _Discard  # roll the rebuild back: --check changes nothing
-    except _Discard:
-        pass
-    rows = ", ".join(f"{t} {n} rows" for t, n in counts.items())
-    diff = ", ".join(f"{t} {n}" for t, n in differ.items())
-    if check:
-        click.echo(f"checked against the ledger: {rows}; rows that differ: {diff}")
-        if any(differ.values()):
-            raise SystemExit(1)
-        return
-    click.echo(f"rebuilt from the ledger: {rows}; rows that differed: {diff}")
+    rebuild_or_check(rebuild, snapshot, check)

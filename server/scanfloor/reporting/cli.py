@@ -1,0 +1,23 @@
+"""`scanfloor reporting rebuild-facts [--check]`: the reports' daily facts rebuilt from the
+ledger (facts_rebuild.py), or with --check only compared with it (exit 1 on a difference)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.group("reporting")
+def reporting() -> None:
+    """The reports' daily facts."""
+
+
+@reporting.command("rebuild-facts")
+@click.option("--check", is_flag=True, help="Compare with the ledger only; change nothing.")
+@with_appcontext
+def rebuild_facts(check: bool) -> None:
+    """Rebuild the daily facts from the ledger (or, with --check, compare)."""
+    from ..projection_check import rebuild_or_check
+    from .facts_rebuild import rebuild, snapshot
+
+    rebuild_or_check(rebuild, snapshot, check)
