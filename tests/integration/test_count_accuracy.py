@@ -1,5 +1,6 @@
 """Inventory accuracy: of the first counts finished in the period, how many were within
-tolerance, per bin, zone and class, and weighted by value (|system qty x unit value|)."""
+tolerance, per bin, zone and class, and weighted by value (the larger of the booked and
+counted quantity x unit value)."""
 
 from __future__ import annotations
 

@@ -59,6 +59,8 @@ EXPECTED_PUBLIC = {
     "console_landed.page",  # landed costs: a shell, charges and their spread via the API
     "console_settlements.page",  # channel settlements: a shell, list, upload, queues via the API
     "console_margin.page",  # the margin report: a shell, charts, tables and CSV from the API
+    "console_reports.dashboards",  # KPI dashboards: a shell, the catalogue and reports via the API
+    "console_reports.records",  # a figure's drill-down: a shell, its records from the API
     "scanner.bare",  # /scanner -> /scanner/
     "scanner.index",  # the scanner PWA's app shell (it signs in from the device)
     "scanner.service_worker",  # its service worker
@@ -246,7 +248,15 @@ FINANCE_TRACE_READS = {
     ("GET", "/api/v1/shipments/<bigid:shipment_id>"),
 }
 
-FINANCE_REACHES = FINANCE_READS | FINANCE_WRITES | FINANCE_TRACE_READS
+# The KPI reports admit every role that reads some dashboard; which figures each role reads
+# is reporting/dashboards.py's (a figure outside the caller's dashboards is a 403).
+FINANCE_REPORT_READS = {
+    ("GET", "/api/v1/reports/kpis"),
+    ("GET", "/api/v1/reports/kpis/<string:kpi_id>"),
+    ("GET", "/api/v1/reports/kpis/<string:kpi_id>/csv"),
+    ("GET", "/api/v1/reports/kpis/<string:kpi_id>/records"),
+}
+FINANCE_REACHES = FINANCE_READS | FINANCE_WRITES | FINANCE_TRACE_READS | FINANCE_REPORT_READS
 
 
 def _roles_by_route(app: Any) -> dict[tuple[str, str], tuple[str, ...]]:

@@ -144,3 +144,11 @@ def test_what_the_ledger_holds_and_nobody_counted_is_counted_zero():
     in_bin = [(1, 0), (2, 7), (2, 8), (3, 0)]
     assert uncounted(in_bin, [(2, 7), (3, 0)]) == [(1, 0), (2, 8)]
     assert uncounted([], [(1, 0)]) == []
+
+
+def test_a_record_weighs_the_larger_of_booked_and_counted_stock_at_cost():
+    from scanfloor.counting.variance_rules import accuracy_weight
+
+    assert accuracy_weight(10, 7, Decimal("2.50")) == Decimal("25.00")  # 10 booked x 2.50
+    assert accuracy_weight(0, 4, Decimal("3")) == Decimal("12")  # found in an empty bin
+    assert accuracy_weight(5, 5, None) == 0  # never costed: weighs nothing

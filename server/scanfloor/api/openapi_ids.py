@@ -239,4 +239,10 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/finance/margin.csv"): "export_margin_csv",
     ("GET", "/api/v1/finance/exchange-rates"): "list_exchange_rates",
     ("PUT", "/api/v1/finance/exchange-rates/{currency}/{date}"): "set_exchange_rate",
+    ("GET", "/api/v1/reports/kpis"): "list_kpis",
+    ("GET", "/api/v1/reports/kpis/{kpi_id}"): "get_kpi_report",
+    ("GET", "/api/v1/reports/kpis/{kpi_id}/csv"): "export_kpi_report_csv",
+    ("GET", "/api/v1/reports/kpis/{kpi_id}/records"): "list_kpi_records",
+    ("GET", "/api/v1/reports/anomalies/acks"): "list_anomaly_acks",
+    ("POST", "/api/v1/reports/anomalies/acks"): "create_anomaly_ack",
 }

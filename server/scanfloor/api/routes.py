@@ -7,6 +7,7 @@ from flask_smorest import Api
 
 def register_blueprints(api: Api) -> None:
     from .allocation_reports_api import blp as allocation_reports_blp
+    from .anomaly_acks_api import blp as anomaly_acks_blp
     from .auth_api import blp as auth_blp
     from .balances_api import blp as balances_blp
     from .barcodes_api import blp as barcodes_blp
@@ -39,6 +40,7 @@ def register_blueprints(api: Api) -> None:
     from .receiving_api import blp as receiving_blp
     from .reorder_policies_api import blp as reorder_policies_blp
     from .replenishment_api import blp as replenishment_blp
+    from .reports_api import blp as reports_blp
     from .returns_api import blp as returns_blp
     from .settlements_api import blp as settlements_blp
     from .shipping_api import blp as shipping_blp
@@ -92,5 +94,7 @@ def register_blueprints(api: Api) -> None:
         settlements_blp,
         margin_blp,
         exchange_rates_blp,
+        reports_blp,
+        anomaly_acks_blp,
     ):
         api.register_blueprint(blp)

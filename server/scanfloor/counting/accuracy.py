@@ -4,9 +4,10 @@ A line counted is an attempt-1 count line (the first count, before any recount) 
 whose first count was finished (not still open, nor cancelled before it was finished),
 counted in [date_from, date_to] (UTC days, both included). It matched when it was within
 tolerance (count_lines.within_tolerance: the class's units AND value tolerance). Accuracy is
-matched / counted; value accuracy weighs each line by |system_qty * unit_value| (lines of
-unknown value weigh nothing). Grouped by bin, by zone (the bin's parent) or by ABC class
-(the class the line was counted under).
+matched / counted; value accuracy weighs each line by variance_rules.accuracy_weight (the
+larger of the booked and counted quantity at cost; lines of unknown value weigh nothing).
+Grouped by bin, by zone (the bin's parent) or by ABC class (the class the line was counted
+under).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..catalog.models import Location
 from ..errors import ValidationFailed
 from ..extensions import db
 from .models import CountLine, CountTask
+from .variance_rules import accuracy_weight
 
 GROUPINGS = ("location", "zone", "class")
 _CL = CountLine.__table__
@@ -39,6 +41,7 @@ _FIRST_COUNTS = (
         _CL.c.abc_class,
         _CL.c.within_tolerance,
         _CL.c.system_qty,
+        _CL.c.counted_qty,
         _CL.c.unit_value,
     )
     .join(_CT, _CT.c.id == _CL.c.task_id)
@@ -121,7 +124,7 @@ def accuracy(warehouse_id: int, date_from: date, date_to: date, by: str = "locat
             label = str(r.zone_code or "(no zone)")
         else:
             key = label = str(r.abc_class)
-        weight = Decimal(0) if r.unit_value is None else abs(Decimal(r.system_qty) * r.unit_value)
+        weight = accuracy_weight(int(r.system_qty), int(r.counted_qty), r.unit_value)
         matched = bool(r.within_tolerance)
         groups.setdefault(key, _Sum(label)).add(matched, weight)
         total.add(matched, weight)

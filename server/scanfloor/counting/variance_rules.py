@@ -66,6 +66,16 @@ def variance_value(variance: int, unit_value: Decimal | None) -> Decimal | None:
     return (Decimal(variance) * unit_value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def accuracy_weight(system_qty: int, counted_qty: int, unit_value: Decimal | None) -> Decimal:
+    """What one counted record weighs in value-weighted accuracy: the larger of the booked
+    and the counted quantity at the item's unit cost (so stock found where none was booked
+    weighs too); 0 when the cost is unknown. The one definition: the count accuracy report
+    (counting/accuracy.py) and the KPI (reporting/accuracy_rules.py) both use it."""
+    if unit_value is None:
+        return Decimal(0)
+    return abs(Decimal(max(system_qty, counted_qty)) * unit_value)
+
+
 def within_tolerance(variance: int, value: Decimal | None, tolerance: Tolerance) -> bool:
     """Units within the policy, and value too when it is known."""
     if abs(variance) > tolerance.tolerance_units:
