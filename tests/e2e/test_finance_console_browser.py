@@ -145,6 +145,10 @@ def test_finance_reads_the_books_and_closes_the_month_and_the_others_only_read(
     expect(cells.nth(4)).to_have_text("2")
     expect(cells.nth(5)).to_have_text("16.000000")
     expect(cells.nth(6)).to_have_text("32.00")
+    # The value over time: a line of the last 30 days' closing values with its table.
+    expect(page.locator("#history-chart svg[role=img]")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator("#history-chart table tbody tr")).to_have_count(30)
+    expect(page.locator("#history-status")).to_contain_text("Value at the end of")
     page.screenshot(path=str(SHOTS / "console-finance-valuation.png"), full_page=True)
     axe.check(page, "console valuation")
     violations += _csp(page)

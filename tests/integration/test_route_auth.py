@@ -198,6 +198,7 @@ FINANCE_READS = {  # every finance GET: supervisors and above, and finance
     ("GET", "/api/v1/finance/landed-costs"),
     ("GET", "/api/v1/finance/landed-costs/<int:landed_cost_id>"),
     ("GET", "/api/v1/finance/margin"),
+    ("GET", "/api/v1/finance/valuation/history"),
     ("GET", "/api/v1/finance/margin.csv"),
     ("GET", "/api/v1/finance/settlements"),
     ("GET", "/api/v1/finance/settlements/<int:settlement_id>"),

@@ -8,6 +8,7 @@ warehouse rights are checked here, whoever reads them."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from flask import Response
@@ -20,6 +21,7 @@ from ..catalog.locations_service import get_location
 from ..catalog.results import MAX_PAGE, Page
 from ..finance import periods_service, queries
 from ..finance.errors import InvalidPeriod
+from ..finance.history_service import value_history
 from ..finance.views import (
     EntryView,
     MovementValueRow,
@@ -28,6 +30,7 @@ from ..finance.views import (
     ValuationRow,
 )
 from ..picking.queries import warehouse
+from ..timeutil import utcnow
 from .finance_csv import MEDIA_TYPE, journal_csv, trial_balance_csv
 from .finance_schemas import (
     PERIOD_PATTERN,
@@ -44,6 +47,8 @@ from .finance_schemas import (
     TrialBalanceArgs,
     TrialBalanceSchema,
     ValuationArgs,
+    ValueHistoryArgs,
+    ValueHistorySchema,
 )
 from .idempotency import idempotent
 
@@ -85,6 +90,23 @@ class Valuation(MethodView):
             limit=args.get("limit"),
             cursor=args.get("cursor"),
         )
+
+
+@blp.route("/valuation/history")
+class ValueHistory(MethodView):
+    @blp.arguments(ValueHistoryArgs, location="query")
+    @blp.response(200, ValueHistorySchema)
+    @requires("supervisor", also=("finance",))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The stock's value at the end of each day of a period (at most 366 days)."""
+        end = args["date_to"] or utcnow().date()
+        start = args["date_from"] or end - timedelta(days=29)
+        wh = None if args["warehouse"] is None else warehouse(args["warehouse"])
+        days = value_history(start, end, None if wh is None else wh.id)
+        return {
+            "warehouse": None if wh is None else wh.code,
+            "days": [{"day": d, "value": v} for d, v in days],
+        }
 
 
 @blp.route("/valuation/<int:item_id>/layers")

@@ -57,6 +57,20 @@ class ValuationArgs(RequestSchema):
     )
 
 
+class ValueHistoryArgs(RequestSchema):
+    date_from = fields.Date(
+        data_key="from", load_default=None,
+        metadata={"description": "First day, YYYY-MM-DD (default: 29 days before `to`)"},
+    )  # fmt: skip
+    date_to = fields.Date(
+        data_key="to", load_default=None,
+        metadata={"description": "Last day, YYYY-MM-DD (default: today, UTC)"},
+    )  # fmt: skip
+    warehouse = WarehouseRef(
+        load_default=None, metadata={"description": "id or code: one warehouse's value"}
+    )
+
+
 class LayerArgs(RequestSchema):
     place = Id(
         strict=False,
@@ -247,3 +261,15 @@ class FiscalPeriodListSchema(ma.Schema):
         fields.Nested(FiscalPeriodSchema),
         metadata={"description": "Months with entries or a status, and this month; newest first"},
     )
+
+
+class ValueDaySchema(ma.Schema):
+    day = fields.Date(required=True)
+    value = _money("The stock's value at the end of the day (UTC)", required=True)
+
+
+class ValueHistorySchema(ma.Schema):
+    warehouse = fields.String(
+        allow_none=True, required=True, metadata={"description": "Its code; null: every place"}
+    )
+    days = fields.List(fields.Nested(ValueDaySchema), required=True)

@@ -236,6 +236,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/finance/settlements/{settlement_id}"): "get_settlement",
     ("GET", "/api/v1/finance/settlement-exceptions"): "list_settlement_exceptions",
     ("GET", "/api/v1/finance/margin"): "get_margin_report",
+    ("GET", "/api/v1/finance/valuation/history"): "get_stock_value_history",
     ("GET", "/api/v1/finance/margin.csv"): "export_margin_csv",
     ("GET", "/api/v1/finance/exchange-rates"): "list_exchange_rates",
     ("PUT", "/api/v1/finance/exchange-rates/{currency}/{date}"): "set_exchange_rate",

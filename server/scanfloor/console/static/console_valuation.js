@@ -1,6 +1,8 @@
 /* Scanfloor console, stock valuation: what the stock is worth by item and place (a
  * warehouse, or in transit), filtered by warehouse and SKU, paged; each SKU opens the item's
- * page with its cost layers and how its movements were costed. Built on
+ * page with its cost layers and how its movements were costed; beneath, a line of the
+ * stock's value at the end of each of the last 30 days (GET /finance/valuation/history,
+ * drawn by console_chart.js with its table). Built on
  * window.ScanfloorConsole, ScanfloorBuying and ScanfloorFinance; values from the API are
  * written with textContent. */
 (function () {
@@ -13,6 +15,38 @@
   var started = false;
   var cursor = null;
   var filter = {};
+  var chartModule = null;
+
+  function charts() {
+    if (!chartModule) chartModule = import($("workspace").getAttribute("data-chart-module"));
+    return chartModule;
+  }
+
+  /* The value over time for the warehouse chosen (every place without one). */
+  function loadHistory() {
+    var query = { warehouse: filter.warehouse };
+    return C.call("GET", "/finance/valuation/history", { query: query }).then(function (body) {
+      var days = body.days;
+      var last = days[days.length - 1];
+      $("history-status").textContent = last ? "Value at the end of " + last.day + ": " +
+        C.formatMoney(last.value) + (body.warehouse ? " (" + body.warehouse + ")" : "") : "";
+      return charts().then(function (chart) {
+        chart.lineChart($("history-chart"), {
+          title: "Stock value, end of day",
+          description: last ? "Stock value from " + days[0].day + " (" + days[0].value +
+            ") to " + last.day + " (" + last.value + ")." : "No value to show.",
+          xLabel: "Day",
+          yLabel: "Value",
+          categories: days.map(function (d) { return d.day; }),
+          series: [{
+            name: "Value",
+            values: days.map(function (d) { return F.cents(d.value) / 100; })
+          }],
+          format: function (v) { return F.money(Math.round(v * 100)); }
+        });
+      });
+    }).catch(C.explain);
+  }
 
   function methodText(method) {
     return method === "fifo" ? "FIFO" : B.words(method);
@@ -76,7 +110,7 @@
         return;
       }
       filter.item = id;
-      return load(false);
+      return Promise.all([load(false), loadHistory()]);
     }).catch(C.explain);
   }
 
