@@ -445,10 +445,24 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
     page.locator("#month-chart svg").wait_for()
     _rows_or_empty(page, "rows-table", "rows-empty")
     check("margin")
+    # The dashboards (every card of the first tab loaded, one definition open) and the
+    # records behind a figure's first row.
+    page.goto(demo_server + "/console/dashboards")
+    page.wait_for_function(
+        """() => {
+          const cards = [...document.querySelectorAll('.tab-panel:not([hidden]) .kpi-card')];
+          return cards.length > 0 && cards.every((c) => c.dataset.loaded === 'true');
+        }"""
+    )
+    page.locator(".tab-panel:not([hidden]) .help-toggle").first.click()
+    check("dashboards")
+    page.locator(".tab-panel:not([hidden]) table.kpi-table a").first.click()
+    _rows_or_empty(page, "records-table", "records-empty")
+    check("dashboard records")
 
     assert errors == []
     context.close()
-    assert len(axe.audited) == 30
+    assert len(axe.audited) == 32
     assert not (axe.problems or problems), "\n".join(axe.report() + problems)
     assert len({tuple(n) for n in navs.values()}) == 1, navs
     assert len(navs["items"]) >= 8, navs

@@ -91,6 +91,8 @@ def _console_pages(demo_server: str) -> list[str]:
         "/console/landed-costs",
         "/console/settlements",
         "/console/margin",
+        "/console/dashboards",
+        "/console/dashboards/adjustment_trend/records",
     ]
 
 

@@ -18,6 +18,7 @@ def register_console(app: Flask) -> None:
     from .purchasing_views import bp as po_bp
     from .putaway_views import bp as putaway_bp
     from .replenishment_views import bp as replenishment_bp
+    from .reports_views import bp as reports_bp
     from .returns_views import bp as returns_bp
     from .settlement_views import bp as settlements_bp
     from .suppliers_views import bp as suppliers_bp
@@ -43,3 +44,4 @@ def register_console(app: Flask) -> None:
     app.register_blueprint(landed_bp)
     app.register_blueprint(settlements_bp)
     app.register_blueprint(margin_bp)
+    app.register_blueprint(reports_bp)
