@@ -4,6 +4,8 @@ day, quarter-hour, actor, zone and movement type: postings, lines, units), the d
 the reports read instead of the movements (docs/decisions/0027). Both are backfilled from
 the existing ledger with a frozen copy of reporting/facts_rebuild.py's statements.
 anomaly_acks arrives empty: the acknowledgements of the reports' anomaly flags, with a note.
+A warehouse row without a warehouse of its own (the demo seed's) becomes its own root, as
+create_location makes every warehouse (not undone by the downgrade: it was always meant).
 
 Revision ID: 0019
 Revises: 0018
@@ -153,6 +155,12 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_anomaly_acks")),
         sa.UniqueConstraint("fingerprint", name=op.f("uq_anomaly_acks_fingerprint")),
+    )
+    # A warehouse is its own root, as create_location makes it; the demo seed left its own
+    # row without one, so locations made under it later belonged to no warehouse.
+    op.execute(
+        "UPDATE locations SET warehouse_id = id "
+        "WHERE level = 'warehouse' AND warehouse_id IS NULL AND NOT is_virtual"
     )
     dialect = op.get_bind().dialect.name
     op.execute(_facts_sql(dialect))

@@ -1,7 +1,8 @@
 """Migration 0019 adds the reports' daily facts and backfills them from the ledger already
 there: the rows it writes are the rows the postings would have kept one by one (values,
 reasons, workers' quarter-hours and zones included). The downgrade drops both tables and the
-anomaly acknowledgements and nothing else; upgrading again backfills the same rows."""
+anomaly acknowledgements and nothing else; upgrading again backfills the same rows and
+makes a warehouse without a warehouse of its own (as the demo seed left it) its own root."""
 
 from __future__ import annotations
 
@@ -45,10 +46,15 @@ def test_the_backfill_is_what_the_postings_kept_and_the_downgrade_keeps_the_ledg
         db.session.remove()
 
         downgrade(directory=MIGRATIONS, revision="0018")
+        wh = site.warehouse.id
         with db.engine.begin() as conn:
             assert not {*TABLES, "anomaly_acks"} & _tables(conn)
             assert _ledger(conn) == ledger
+            # As the demo seed left its warehouse: no warehouse of its own.
+            conn.execute(sa.text(f"UPDATE locations SET warehouse_id = NULL WHERE id = {wh}"))
 
         upgrade(directory=MIGRATIONS, revision="0019")
         with db.engine.begin() as conn:
             assert snapshot(conn) == kept
+            own = conn.execute(sa.text(f"SELECT warehouse_id FROM locations WHERE id = {wh}"))
+            assert own.scalar() == wh  # a warehouse is its own root again

@@ -58,6 +58,11 @@ def test_demo_warehouse_has_zones_bins_and_work_areas(seeded):
     zones = {z.id for z in by_type["zone"]}
     bins = [loc for loc in locs if loc.level == "bin"]
     assert all(b.parent_id in zones for b in bins)
+    # The warehouse is its own root, like every warehouse create_location makes: what is
+    # later made under it belongs to it.
+    (wh,) = by_type["warehouse"]
+    assert wh.warehouse_id == wh.id
+    assert all(loc.warehouse_id == wh.id for loc in locs)
 
     labels = dict(
         db.session.execute(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from ..auth.models import User
 from ..auth.service import create_user
@@ -135,6 +135,12 @@ def _insert_locations(layout: list[LocationSpec]) -> dict[str, int]:
         ]
         new_ids = _insert(Location, rows)
         ids.update({spec.code: new_id for spec, new_id in zip(specs, new_ids, strict=True)})
+        if level == "warehouse":
+            # A warehouse is its own root (catalog/locations_service.create_location), so a
+            # location later made under it belongs to it and reports filter it in.
+            db.session.execute(
+                update(Location).where(Location.id.in_(new_ids)).values(warehouse_id=Location.id)
+            )
     # Bins carry their code as a barcode label; zones and the building are not scanned.
     _insert(
         Barcode,
