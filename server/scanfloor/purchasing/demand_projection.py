@@ -26,14 +26,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 from flask import Flask
-from sqlalchemy import Date, bindparam, event, text
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
-from ..extensions import db
+from ..ledger.commit_buffer import CommitBuffer
 from ..ledger.subscribers import Posted, PostedLine, subscribe
 
 NAME = "purchasing.demand_projection"
@@ -152,7 +150,7 @@ def on_posting(conn: Connection, posted: Posted) -> None:
     places = _places(conn, posted.location_ids)
     if not any(p.warehouse_id is not None for p in places.values()):
         return  # virtual to virtual: nothing a warehouse's demand can see
-    pending: Shares = db.session.info.setdefault(_PENDING, Shares())
+    pending = _BUFFER.pending()
     channel_of = _channels(conn, posted, places)
     day_shares(
         posted.movement_type, utc_day(posted.occurred_at), posted.lines, places, channel_of, pending
@@ -221,17 +219,6 @@ def write_shares(conn: Connection, shares: Shares) -> None:
         conn.execute(_UPSERT_CHANNEL_DAYS, channels)
 
 
-def _write_before_commit(session: Session) -> None:
-    pending: Shares | None = session.info.pop(_PENDING, None)
-    if pending is not None:
-        write_shares(session.connection(), pending)
-
-
-def _forget(session: Session, *_: Any) -> None:
-    session.info.pop(_PENDING, None)
-
-
-# Appended after allocation's and the ATS feed's hooks: the demand rows are the last locks a
-# transaction takes (module docstring).
-event.listen(db.session, "before_commit", _write_before_commit)
-event.listen(db.session, "after_rollback", _forget)
+# Made after allocation's and the ATS feed's hooks: these rows are the last locks a
+# transaction takes (ledger/commit_buffer.py).
+_BUFFER = CommitBuffer(_PENDING, Shares, write_shares)

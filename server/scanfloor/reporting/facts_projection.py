@@ -28,12 +28,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Date, bindparam, event, text
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
 
 from ..database import after_commit
-from ..extensions import db
+from ..ledger.commit_buffer import CommitBuffer
 from ..ledger.subscribers import VALUES_NOTE, Posted, PostedLine, subscribe
 from .facts_models import MONEY
 
@@ -156,7 +155,7 @@ def on_posting(conn: Connection, posted: Posted) -> None:
     if values is None:
         ids = [ln.movement_id for ln in posted.lines]
         values = {int(m): Decimal(v) for m, v in conn.execute(_VALUES, {"ids": ids})}
-    pending: Shares = db.session.info.setdefault(_PENDING, Shares())
+    pending = _BUFFER.pending()
     fact_shares(
         posted.movement_type,
         posted.occurred_at,
@@ -218,15 +217,6 @@ def write_shares(conn: Connection, shares: Shares) -> None:
         conn.execute(_UPSERT_QUARTERS, quarters)
 
 
-def _write_before_commit(session: Session) -> None:
-    pending: Shares | None = session.info.pop(_PENDING, None)
-    if pending is not None:
-        write_shares(session.connection(), pending)
-
-
-def _forget(session: Session, *_: Any) -> None:
-    session.info.pop(_PENDING, None)
-
-
-event.listen(db.session, "before_commit", _write_before_commit)
-event.listen(db.session, "after_rollback", _forget)
+# Made after allocation's and the ATS feed's hooks: these rows are the last locks a
+# transaction takes (ledger/commit_buffer.py).
+_BUFFER = CommitBuffer(_PENDING, Shares, write_shares)
