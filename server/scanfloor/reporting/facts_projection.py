@@ -28,13 +28,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection, Engine
 
 from ..database import after_commit
 from ..ledger.commit_buffer import CommitBuffer
 from ..ledger.subscribers import VALUES_NOTE, Posted, PostedLine, subscribe
-from .facts_models import MONEY
 
 NAME = "reporting.facts"
 _PENDING = "scanfloor.facts_pending"
@@ -47,27 +46,39 @@ _PLACES = text(
 _VALUES = text(
     "SELECT movement_id, value FROM movement_values WHERE movement_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
-_UPSERT_FACTS = text(
+# The upserts go to the driver as they are (exec_driver_sql, one executemany each): they run
+# at every commit that posted, and SQLAlchemy's own statement handling would cost the writer
+# more than the database does (bench/bench_facts.py).
+_UPSERT_FACTS = (
     "INSERT INTO movement_day_facts (day, location_id, item_id, movement_type, reason_code, "
-    "actor_id, lines, units_in, units_out, value_in, value_out) "
-    "VALUES (:day, :loc, :item, :kind, :reason, :actor, :lines, :uin, :uout, :vin, :vout) "
+    "actor_id, lines, units_in, units_out, value_in, value_out) VALUES ({marks}) "
     "ON CONFLICT (day, location_id, item_id, movement_type, reason_code, actor_id) "
     "DO UPDATE SET lines = movement_day_facts.lines + excluded.lines, "
     "units_in = movement_day_facts.units_in + excluded.units_in, "
     "units_out = movement_day_facts.units_out + excluded.units_out, "
     "value_in = movement_day_facts.value_in + excluded.value_in, "
     "value_out = movement_day_facts.value_out + excluded.value_out"
-).bindparams(
-    bindparam("day", type_=Date), bindparam("vin", type_=MONEY), bindparam("vout", type_=MONEY)
 )
-_UPSERT_QUARTERS = text(
+_UPSERT_QUARTERS = (
     "INSERT INTO worker_quarters (day, quarter, actor_id, zone_id, movement_type, postings, "
-    "lines, units) VALUES (:day, :quarter, :actor, :zone, :kind, :postings, :lines, :units) "
+    "lines, units) VALUES ({marks}) "
     "ON CONFLICT (day, quarter, actor_id, zone_id, movement_type) DO UPDATE SET "
     "postings = worker_quarters.postings + excluded.postings, "
     "lines = worker_quarters.lines + excluded.lines, "
     "units = worker_quarters.units + excluded.units"
-).bindparams(bindparam("day", type_=Date))
+)
+_DRIVER_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _driver_sql(dialect: str) -> tuple[str, str]:
+    """Both upserts in the driver's placeholders (qmark for sqlite3, format for psycopg)."""
+    if dialect not in _DRIVER_SQL:
+        mark = "?" if dialect == "sqlite" else "%s"
+        _DRIVER_SQL[dialect] = (
+            _UPSERT_FACTS.format(marks=", ".join([mark] * 11)),
+            _UPSERT_QUARTERS.format(marks=", ".join([mark] * 8)),
+        )
+    return _DRIVER_SQL[dialect]
 
 
 @dataclass(frozen=True)
@@ -201,20 +212,27 @@ def _read_places(conn: Connection, location_ids: list[int]) -> dict[int, Place]:
 
 def write_shares(conn: Connection, shares: Shares) -> None:
     """Add the shares to their rows, in key order (module docstring)."""
+    sqlite = conn.dialect.name == "sqlite"
+    facts_sql, quarters_sql = _driver_sql(conn.dialect.name)
+
+    def day(d: date) -> date | str:
+        return d.isoformat() if sqlite else d  # sqlite3 stores a date as its ISO text
+
+    def money(v: Decimal) -> Decimal | str:
+        return str(v) if sqlite else v  # sqlite3 binds no Decimal; NUMERIC takes the text
+
     facts = [
-        {"day": k[0], "loc": k[1], "item": k[2], "kind": k[3], "reason": k[4], "actor": k[5],
-         "lines": v[0], "uin": v[1], "uout": v[2], "vin": v[3], "vout": v[4]}
+        (day(k[0]), k[1], k[2], k[3], k[4], k[5], v[0], v[1], v[2], money(v[3]), money(v[4]))
         for k, v in sorted(shares.facts.items())
-    ]  # fmt: skip
+    ]
     quarters = [
-        {"day": k[0], "quarter": k[1], "actor": k[2], "zone": k[3], "kind": k[4],
-         "postings": v[0], "lines": v[1], "units": v[2]}
+        (day(k[0]), k[1], k[2], k[3], k[4], v[0], v[1], v[2])
         for k, v in sorted(shares.quarters.items())
-    ]  # fmt: skip
+    ]
     if facts:
-        conn.execute(_UPSERT_FACTS, facts)
+        conn.exec_driver_sql(facts_sql, facts)
     if quarters:
-        conn.execute(_UPSERT_QUARTERS, quarters)
+        conn.exec_driver_sql(quarters_sql, quarters)
 
 
 # Made after allocation's and the ATS feed's hooks: these rows are the last locks a
