@@ -3,7 +3,7 @@ every posting's own transaction: never behind the ledger, never ahead of it.
 
 At the posting (a ledger subscriber registered after finance's): the values finance just
 gave its movements come from finance's note on the posting (ledger/subscribers.VALUES_NOTE;
-read back from movement_values only where finance did not run), and what the facts need of
+none without finance: then nothing was valued), and what the facts need of
 its locations (physical or virtual, zone) from what this process remembers of locations
 seen in committed transactions: a location's virtuality, level and parent never change
 (catalog/locations_service.update_location), so only a location not seen before is read,
@@ -42,9 +42,6 @@ ZERO = Decimal("0")
 _PLACES = text(
     "SELECT l.id, l.is_virtual, l.level, l.parent_id, p.level FROM locations l "
     "LEFT JOIN locations p ON p.id = l.parent_id WHERE l.id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_VALUES = text(
-    "SELECT movement_id, value FROM movement_values WHERE movement_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 # The upserts go to the driver as they are (exec_driver_sql, one executemany each): they run
 # at every commit that posted, and SQLAlchemy's own statement handling would cost the writer
@@ -162,10 +159,8 @@ def on_posting(conn: Connection, posted: Posted) -> None:
     places = _places(conn, posted.location_ids)
     if not any(p.physical for p in places.values()):
         return  # virtual to virtual: no location of ours saw it
-    values: Mapping[int, Decimal] | None = posted.notes.get(VALUES_NOTE)
-    if values is None:
-        ids = [ln.movement_id for ln in posted.lines]
-        values = {int(m): Decimal(v) for m, v in conn.execute(_VALUES, {"ids": ids})}
+    # Without finance's note (an app without finance's subscriber) nothing was valued: 0.
+    values: Mapping[int, Decimal] = posted.notes.get(VALUES_NOTE, {})
     pending = _BUFFER.pending()
     fact_shares(
         posted.movement_type,
