@@ -106,9 +106,10 @@ from .finance.cli import finance  # noqa: E402  (valuation checks and periods)
 
 main.add_command(finance)
 
-from .reporting.cli import reporting  # noqa: E402  (the reports' daily facts)
+from .reporting.cli import facts, reporting  # noqa: E402  (the reports' daily facts)
 
 main.add_command(reporting)
+main.add_command(facts)
 
 
 @main.group("ledger")

@@ -1,6 +1,6 @@
-"""`scanfloor reporting rebuild-facts` and `scanfloor purchasing rebuild-demand`: --check
-compares a projection with the ledger and changes nothing (exit 1 on a difference); without
-it the projection is rebuilt and agrees again."""
+"""`scanfloor facts rebuild` (also named `reporting rebuild-facts`) and `scanfloor purchasing
+rebuild-demand`: --check compares a projection with the ledger and changes nothing (exit 1
+on a difference); without it the projection is rebuilt and agrees again."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.suggestion_helpers import day_at, item, make_site, move, receive
 
 COMMANDS = [
     (("reporting", "rebuild-facts"), "movement_day_facts", "units_in"),
+    (("facts", "rebuild"), "movement_day_facts", "units_in"),
     (("purchasing", "rebuild-demand"), "demand_days", "net"),
 ]
 

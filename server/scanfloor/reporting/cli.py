@@ -1,5 +1,7 @@
-"""`scanfloor reporting rebuild-facts [--check]`: the reports' daily facts rebuilt from the
-ledger (facts_rebuild.py), or with --check only compared with it (exit 1 on a difference)."""
+"""`scanfloor facts rebuild [--check]` (also `scanfloor reporting rebuild-facts`): the
+reports' daily facts rebuilt from the ledger (facts_rebuild.py), or with --check only
+compared with it (exit 1 on a difference). Both names run the same function: the issue and
+the runbook call it `facts rebuild`, earlier notes `reporting rebuild-facts`."""
 
 from __future__ import annotations
 
@@ -17,6 +19,23 @@ def reporting() -> None:
 @with_appcontext
 def rebuild_facts(check: bool) -> None:
     """Rebuild the daily facts from the ledger (or, with --check, compare)."""
+    _rebuild_or_check(check)
+
+
+@click.group("facts")
+def facts() -> None:
+    """The reports' daily facts."""
+
+
+@facts.command("rebuild")
+@click.option("--check", is_flag=True, help="Compare with the ledger only; change nothing.")
+@with_appcontext
+def facts_rebuild(check: bool) -> None:
+    """Rebuild the daily facts from the ledger (or, with --check, compare)."""
+    _rebuild_or_check(check)
+
+
+def _rebuild_or_check(check: bool) -> None:
     from ..projection_check import rebuild_or_check
     from .facts_rebuild import rebuild, snapshot
 

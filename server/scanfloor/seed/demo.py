@@ -31,6 +31,7 @@ from .catalog_plan import ItemSpec, plan_catalog
 from .closed_work import closed_work_summary, seed_closed_work
 from .finance_demo import finance_summary, seed_finance_demo
 from .layout import WAREHOUSE, LocationSpec, plan_layout
+from .loss_history import seed_loss_history
 from .outbound import outbound_summary, seed_outbound
 from .purchasing_demo import purchasing_summary, seed_purchasing_demo
 from .returns_counts import returns_counts_summary, seed_returns_counts
@@ -89,6 +90,7 @@ def seed_demo() -> str:
         seed_purchasing_demo(locations)
         shipped = seed_shipped_history(locations, catalog)
         seed_closed_work(locations, catalog, shipped)
+        seed_loss_history(catalog, locations[WAREHOUSE])
         seed_finance_demo()
     elapsed = time.perf_counter() - started
     done = f"Demo data seeded in {elapsed:.1f} s."
