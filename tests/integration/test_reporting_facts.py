@@ -159,7 +159,8 @@ def test_a_rolled_back_posting_leaves_no_facts_behind(app):
 
 # --- any run of postings ---------------------------------------------------------------------
 
-_KINDS = ("transfer", "pick", "ship", "scrap", "count", "receipt")
+# "short": a short pick's write-off (a pick posting, reason short_pick, no work in hand).
+_KINDS = ("transfer", "pick", "ship", "scrap", "count", "receipt", "short")
 _step = st.tuples(
     st.sampled_from(_KINDS),
     st.integers(min_value=1, max_value=6),  # quantity
@@ -189,6 +190,7 @@ def test_after_any_run_of_postings_the_facts_equal_a_rebuild_from_the_ledger(app
         "ship": lambda b: virtual("CUSTOMER").id,
         "scrap": lambda b: virtual("SCRAP").id,
         "count": lambda b: virtual("INV-ADJ").id,
+        "short": lambda b: virtual("INV-ADJ").id,
     }
     for kind, qty, ago, hour, by_worker, start in steps:
         actor = z["picker"] if by_worker else None
@@ -197,6 +199,8 @@ def test_after_any_run_of_postings_the_facts_equal_a_rebuild_from_the_ledger(app
         try:
             if kind == "receipt":
                 _post(kind, tee.id, qty, virtual("VENDOR").id, src, at, actor, cost=Decimal("2"))
+            elif kind == "short":
+                _post("pick", tee.id, qty, src, places[kind](src), at, actor, reason="short_pick")
             else:
                 _post(kind, tee.id, qty, src, places[kind](src), at, actor, reason="r1")
         except InsufficientStock:

@@ -80,3 +80,20 @@ def test_virtual_to_virtual_adds_nothing():
     into = Shares()
     fact_shares("adjustment", AT, 4, [_line(1, 3, VENDOR, CUSTOMER)], PLACES, {}, into)
     assert dict(into.facts) == {} and dict(into.quarters) == {}
+
+
+def test_a_short_picks_write_off_is_no_work_in_hand_but_the_pick_still_counts():
+    from scanfloor.picking.short_service import REASON
+    from scanfloor.reporting.facts_models import NOT_IN_HAND
+
+    assert REASON in NOT_IN_HAND  # the reason picking writes off with
+    into = Shares()
+    lines = [_line(1, 2, BIN, PACK), _line(2, 5, BIN, CUSTOMER, reason=REASON)]
+    fact_shares("pick", AT, 4, lines, PLACES, {}, into)
+    # One posting in zone 10; its one line in hand of 2 units; the 5 written off are not.
+    assert dict(into.quarters) == {(date(2026, 3, 2), 37, 4, 10, "pick"): [1, 1, 2]}
+    found_nothing = Shares()
+    fact_shares(
+        "pick", AT, 4, [_line(3, 5, BIN, CUSTOMER, reason=REASON)], PLACES, {}, found_nothing
+    )
+    assert dict(found_nothing.quarters) == {(date(2026, 3, 2), 37, 4, 10, "pick"): [1, 0, 0]}

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..database import after_commit
 from ..ledger.commit_buffer import CommitBuffer
 from ..ledger.subscribers import VALUES_NOTE, Posted, PostedLine, subscribe
+from .facts_models import NOT_IN_HAND
 
 NAME = "reporting.facts"
 _PENDING = "scanfloor.facts_pending"
@@ -143,8 +144,9 @@ def fact_shares(
         if actor_id is not None:
             zone = src.zone_id or dst.zone_id
             q = into.quarters[(day, quarter, actor, zone, kind)]
-            q[1] += 1
-            q[2] += ln.quantity
+            if reason not in NOT_IN_HAND:
+                q[1] += 1
+                q[2] += ln.quantity
             zones.add(zone)
     for zone in zones:
         into.quarters[(day, quarter, actor, zone, kind)][0] += 1

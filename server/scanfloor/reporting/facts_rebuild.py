@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from .facts_models import NOT_IN_HAND
+
 TABLES = ("movement_day_facts", "worker_quarters")
 
 
@@ -75,13 +77,16 @@ def movement_facts_sql(dialect: str) -> str:
 def quarters_sql(dialect: str) -> str:
     d, q = _day("m.occurred_at", dialect), _quarter("m.occurred_at", dialect)
     fz, tz = _ZONE.format(a="f", p="fp"), _ZONE.format(a="t", p="tp")
+    not_in_hand = ", ".join(f"'{r}'" for r in sorted(NOT_IN_HAND))
     return f"""
 INSERT INTO worker_quarters (day, quarter, actor_id, zone_id, movement_type, postings, lines,
   units)
-SELECT d, q, actor, zone, kind, COUNT(DISTINCT posting_id), COUNT(*), SUM(quantity) FROM (
+SELECT d, q, actor, zone, kind, COUNT(DISTINCT posting_id), SUM(in_hand),
+  SUM(in_hand * quantity) FROM (
   SELECT {d} AS d, {q} AS q, m.actor_id AS actor, m.posting_id AS posting_id,
     m.movement_type AS kind,
     m.quantity AS quantity,
+    CASE WHEN m.reason_code IN ({not_in_hand}) THEN 0 ELSE 1 END AS in_hand,
     CASE WHEN {fz} <> 0 THEN {fz} ELSE {tz} END AS zone
   FROM movements m
   JOIN locations f ON f.id = m.from_location_id

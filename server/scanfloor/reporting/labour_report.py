@@ -6,11 +6,11 @@ each, so the query must see both zones to split it, whichever zone is asked for.
 
 What the facts hold, read as the rule's QuarterWork:
 - picks = pick postings in the quarter-hour (one confirmation on the scanner, a batch
-  confirmation of several rows included, and a short pick that wrote units off);
-- lines = the postings' movement lines: one per pick row, so one per order line served,
-  and a short pick's write-off line beside its found units;
-- units = the units on those lines, a short pick's written-off units included (they are
-  posted in the pick itself).
+  confirmation of several rows included, and a short pick, even one that found nothing);
+- lines = the postings' movement lines that moved units into the tote: one per pick row,
+  so one per order line served; a short pick's write-off line (the units the bin did not
+  have, posted in the pick itself) is not one;
+- units = the units on those lines: picked, never written off.
 - The warehouse of a quarter-hour is its zone's. A quarter-hour in no zone (picks from
   locations outside any zone) takes the warehouse the worker picked in that day (the daily
   facts' pick rows); one who picked in two warehouses that day, outside zones, leaves it
