@@ -459,10 +459,26 @@ def test_every_console_page_passes_axe(demo_server, browser, api, size):
     page.locator(".tab-panel:not([hidden]) table.kpi-table a").first.click()
     _rows_or_empty(page, "records-table", "records-empty")
     check("dashboard records")
+    # The drill-down: an item's whole history, a movement (a count's, with its approvals)
+    # and the records of an anomaly figure with its flags and their Acknowledge forms.
+    page.goto(f"{demo_server}/console/items/{api.untracked_items(1)[0]['id']}/history")
+    _rows_or_empty(page, "history-table", "history-empty")
+    check("item history")
+    counts = api.call("GET", "/movements", type="count", limit=1)["movements"]
+    moved = (counts or api.call("GET", "/movements", limit=1)["movements"])[0]["id"]
+    page.goto(f"{demo_server}/console/movements/{moved}")
+    page.locator("#movement-main").wait_for()
+    check("movement")
+    page.goto(demo_server + "/console/dashboards/repeated_small_losses/records")
+    _rows_or_empty(page, "records-table", "records-empty")
+    page.wait_for_function(
+        "() => !/Loading/.test(document.querySelector('#flags-status').textContent)"
+    )
+    check("anomaly records")
 
     assert errors == []
     context.close()
-    assert len(axe.audited) == 32
+    assert len(axe.audited) == 35
     assert not (axe.problems or problems), "\n".join(axe.report() + problems)
     assert len({tuple(n) for n in navs.values()}) == 1, navs
     assert len(navs["items"]) >= 8, navs

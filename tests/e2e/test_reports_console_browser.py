@@ -3,19 +3,23 @@ and sees only the dashboards reporting/dashboards.py gives it, as tabs, with cha
 (a screenshot per role in build/screenshots/dashboards-<role>.png); a week of the shrink
 trend drills down to the records behind it, whose SKU opens the item's page; a figure's
 CSV link downloads text/csv; a worker is told the dashboards are not theirs and has no
-Dashboards entry. Every page runs under the strict CSP without a violation or a script
-error.
+Dashboards entry. A shrink pattern (repeated small losses) drills down to the losses behind
+it, is acknowledged there with a note, and shows as acknowledged on the dashboard; one of
+its losses opens that day's movements in the item's history, and from there the movement's
+drill-down (who posted it, the source, the approvals). Every page runs under the strict CSP
+without a violation or a script error.
 
-The test plants its own figure through the API (a new item received into a new bin of WH1
-and 2 of it scrapped), so it does not lean on what the demo seeds; figures whose runners
-do not exist yet show "not recorded yet" and are only required to load."""
+The tests plant their own figures through the API (a new item received into a new bin of
+WH1 and 2 of it scrapped; another bin found a unit short on three days of one week), so
+they do not lean on what the demo seeds; figures whose runners do not exist yet show "not
+recorded yet" and are only required to load."""
 
 from __future__ import annotations
 
 import csv
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +82,32 @@ def _scrapped_item(demo_server: str) -> dict[str, Any]:
              "to_location": "SCRAP", "reason_code": "damaged"}  # fmt: skip
     _post(api, "/movements", {"type": "scrap", "lines": [scrap]})
     return dict(item)
+
+
+def _shrink_pattern(demo_server: str) -> dict[str, Any]:
+    """A new item: 10 received into a new bin of zone WH1-A, then found a unit short there
+    on three days of the last week (adjustments to INV-ADJ, each dated on its day): a
+    repeated-small-losses flag of its own."""
+    api = DemoApi(demo_server)
+    tag = uuid.uuid4().hex[:6].upper()
+    zone = next(z for z in api.call("GET", "/locations", level="zone", limit=200)["locations"]
+                if z["code"] == "WH1-A")  # fmt: skip
+    bin_ = _post(api, "/locations", {"code": f"PAT-{tag}", "type": "storage",
+                                     "parent_id": zone["id"]})  # fmt: skip
+    item = _post(api, "/items", {"sku": f"PAT-{tag}", "name": f"Pattern mug {tag}"})
+    receipt = {"item_id": item["id"], "quantity": 10, "from_location": "VENDOR",
+               "to_location": bin_["code"], "unit_cost": "2.00"}  # fmt: skip
+
+    def day(ago: int) -> str:
+        return (datetime.now(UTC) - timedelta(days=ago)).isoformat()
+
+    _post(api, "/movements", {"type": "receipt", "lines": [receipt], "occurred_at": day(6)})
+    for ago in (5, 3, 1):
+        short = {"item_id": item["id"], "quantity": 1, "from_location": bin_["code"],
+                 "to_location": "INV-ADJ", "reason_code": "missing"}  # fmt: skip
+        _post(api, "/movements", {"type": "adjustment", "lines": [short], "occurred_at": day(ago),
+                                  "device_id": "DESK-E2E"})  # fmt: skip
+    return {"item": item, "bin": bin_["code"]}
 
 
 class Watch:
@@ -199,6 +229,73 @@ def test_a_week_of_shrink_drills_down_to_its_records_and_the_csv_is_text_csv(dem
     page.get_by_role("link", name="Back to the dashboards").click()
     expect(page.get_by_role("tab", name="Finance")).to_have_attribute("aria-selected", "true")
     _panel(page)
+    watch.take()
+    page.close()
+    assert watch.errors == [], watch.errors
+
+
+def test_a_shrink_pattern_drills_down_is_acknowledged_and_its_loss_opens_its_movement(
+    demo_server, context
+):
+    planted = _shrink_pattern(demo_server)
+    code, sku = planted["bin"], planted["item"]["sku"]
+    page = context.new_page()
+    watch = Watch(page)
+    _sign_in(page, demo_server, USERS["supervisor"])
+    _panel(page)
+
+    # The flag's row on the operations dashboard drills down to the three losses behind it.
+    card = page.locator("#kpi-operations-repeated_small_losses")
+    row = card.locator("table.kpi-table tbody tr").filter(has_text=code)
+    expect(row).to_have_count(1, timeout=WAIT_MS)
+    row.get_by_role("link", name=f"{code}: the records behind").click()
+    records = page.locator("#records-table tbody tr")
+    expect(records).to_have_count(3, timeout=WAIT_MS)
+    expect(records.first).to_contain_text(sku)
+
+    # The flag heads the page: not acknowledged yet, so a supervisor acknowledges it with a
+    # note (a blank one is refused before it is sent).
+    flag = page.locator("#flags-list section.flag")
+    expect(flag).to_have_count(1, timeout=WAIT_MS)
+    expect(flag.locator("h3")).to_contain_text(f"location {code}: repeated small losses")
+    flag.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator("#flags-status")).to_contain_text("needs a note")
+    flag.get_by_label("What you found").fill("Recounted: the shelf edge breaks mugs")
+    with page.expect_response(lambda r: "/reports/anomalies/acks" in r.url) as acked:
+        flag.get_by_role("button", name="Acknowledge").click()
+    assert acked.value.status == 201, acked.value.text()
+    expect(flag.get_by_role("button", name="Acknowledge")).to_have_count(0)
+    expect(flag).to_contain_text("Recounted: the shelf edge breaks mugs")
+    expect(flag).to_contain_text(USERS["supervisor"])
+    watch.take()
+
+    # Back on the dashboard the row says who acknowledged it.
+    page.get_by_role("link", name="Back to the dashboards").click()
+    row = _panel(page).locator("#kpi-operations-repeated_small_losses table.kpi-table tbody tr")
+    expect(row.filter(has_text=code)).to_contain_text("Recounted: the shelf edge breaks mugs")
+
+    # One of the losses behind the flag: its day's movements (the record's "Movements"
+    # link narrows the item's history to that day, location and kind), then its drill-down.
+    row.filter(has_text=code).get_by_role("link", name=f"{code}: the records behind").click()
+    expect(records).to_have_count(3, timeout=WAIT_MS)
+    records.first.get_by_role("link", name="Movements").click()
+    history = page.locator("#history-table tbody tr")
+    expect(history).to_have_count(1, timeout=WAIT_MS)  # that day's loss, nothing else
+    expect(page.locator("#history-narrowed")).to_contain_text("adjustment movements")
+    expect(page.locator("#history-title")).to_contain_text(sku)
+    loss = history.filter(has_text="adjustment").first
+    moved = loss.locator("td").first.inner_text()
+    loss.get_by_role("link", name=moved).click()
+    expect(page.locator("#movement-title")).to_have_text(f"Movement {moved}: adjustment",
+                                                         timeout=WAIT_MS)  # fmt: skip
+    expect(page.locator("#what-facts")).to_contain_text(code)
+    expect(page.locator("#who-facts")).to_contain_text("manager")  # the API posted as manager
+    expect(page.locator("#who-facts")).to_contain_text("DESK-E2E")
+    expect(page.locator("#source-facts")).to_contain_text("Manual posting")
+    expect(page.locator("#approvals-table tbody tr")).to_contain_text("Posted by hand")
+    expect(page.locator("#reversal-facts")).to_contain_text("Not reversed")
+    page.get_by_role("link", name=f"The whole history of {sku}").click()
+    expect(page.locator("#history-table tbody tr")).to_have_count(4, timeout=WAIT_MS)
     watch.take()
     page.close()
     assert watch.errors == [], watch.errors

@@ -93,6 +93,9 @@ def _console_pages(demo_server: str) -> list[str]:
         "/console/margin",
         "/console/dashboards",
         "/console/dashboards/adjustment_trend/records",
+        "/console/dashboards/repeated_small_losses/records",
+        f"/console/items/{item['id']}/history",
+        f"/console/movements/{api.call('GET', '/movements', limit=1)['movements'][0]['id']}",
     ]
 
 

@@ -31,6 +31,8 @@ EXPECTED_PUBLIC = {
     "auth_api.Token",
     "console.index",  # the console landing page (it signs in from the browser)
     "console.asset",  # the console's static files
+    "console.movement",  # one movement's drill-down: a shell, its data from the API
+    "console.item_history",  # an item's whole ledger: a shell, pages from the API
     "console_putaway.page",  # the putaway queue page: a shell, data from the API
     "console_labels.labels_page",  # the labels page (its data and files come from the API)
     "console_po.purchase_orders",  # purchase-order pages: shells, data from the API
@@ -231,6 +233,7 @@ FINANCE_TRACE_READS = {
     ("GET", "/api/v1/locations"),
     ("GET", "/api/v1/locations/<int:location_id>"),
     ("GET", "/api/v1/movements"),
+    ("GET", "/api/v1/movements/<bigid:movement_id>"),
     ("GET", "/api/v1/balances"),
     ("GET", "/api/v1/suppliers"),
     ("GET", "/api/v1/suppliers/<int:supplier_id>"),

@@ -36,12 +36,13 @@ class Movements(MethodView):
     @blp.response(200, MovementPageOut)
     @requires("worker", also=("finance",))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """List movements, newest first (filters: item, location, type, since; cursor)."""
+        """List movements, newest first (filters: item, location, type, since, until; cursor)."""
         page = queries.movements_page(
             item_id=args.get("item_id"),
             location_id=args.get("location_id"),
             movement_type=args.get("type"),
             since=args.get("since"),
+            until=args.get("until"),
             posting_id=args.get("posting_id"),
             cursor=args.get("cursor"),
             limit=args["limit"],

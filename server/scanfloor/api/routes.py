@@ -28,6 +28,7 @@ def register_blueprints(api: Api) -> None:
     from .locations_api import blp as locations_blp
     from .lots_api import blp as lots_blp
     from .margin_api import blp as margin_blp
+    from .movement_detail_api import blp as movement_detail_blp
     from .movements_api import blp as movements_blp
     from .orders_api import blp as orders_blp
     from .outbox_api import blp as outbox_blp
@@ -60,6 +61,7 @@ def register_blueprints(api: Api) -> None:
         locations_blp,
         containers_blp,
         movements_blp,
+        movement_detail_blp,
         balances_blp,
         ledger_blp,
         labels_blp,

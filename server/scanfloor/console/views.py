@@ -24,6 +24,21 @@ def index() -> str:
     return render_template("console_home.html", version=__version__)
 
 
+@bp.get("/console/movements/<bigid:movement_id>")
+@public
+def movement(movement_id: int) -> str:
+    """One movement's drill-down: who, device, when, its posting, reversal, source document
+    and approvals (GET /api/v1/movements/<id>, supervisors and above and finance)."""
+    return render_template("console_movement.html", version=__version__, movement_id=movement_id)
+
+
+@bp.get("/console/items/<int:item_id>/history")
+@public
+def item_history(item_id: int) -> str:
+    """An item's whole ledger, newest first, a page at a time (GET /api/v1/movements)."""
+    return render_template("console_item_history.html", version=__version__, item_id=item_id)
+
+
 # A view of our own rather than Blueprint(static_folder=...): every route is then marked
 # @public like any other page, and the guard's walk of the URL map needs no exception.
 @bp.get("/console/static/<path:filename>")

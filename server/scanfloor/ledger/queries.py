@@ -41,11 +41,13 @@ def movements_page(
     location_id: int | None = None,
     movement_type: str | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     posting_id: int | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page:
-    """Newest first; the cursor is the last id seen."""
+    """Newest first; the cursor is the last id seen. `since` and `until` bound when the
+    movements happened (occurred_at): since included, until excluded."""
     q = (
         select(Movement, Item.sku, _FROM.code, _TO.code, Lot.code)
         .join(Item, Item.id == Movement.item_id)
@@ -65,6 +67,8 @@ def movements_page(
         q = q.where(Movement.movement_type == movement_type)
     if since is not None:
         q = q.where(Movement.occurred_at >= since)
+    if until is not None:
+        q = q.where(Movement.occurred_at < until)
     if posting_id is not None:
         q = q.where(Movement.posting_id == posting_id)
     after = _cursor(cursor)

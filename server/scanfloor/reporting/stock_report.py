@@ -34,7 +34,7 @@ def stock_changes(filters: Filters) -> list[StockChange]:
             _F.c.day, _F.c.movement_type, _F.c.units_in, _F.c.units_out, _F.c.value_in,
             _F.c.value_out, _L.c.code.label("location"), wh.c.code.label("warehouse"),
             zone.c.code.label("zone"), zone.c.level.label("zone_level"),
-            _U.c.username, _I.c.sku,
+            _U.c.username, _I.c.sku, _F.c.item_id, _F.c.location_id,
         )
         .join(_L, _L.c.id == _F.c.location_id)
         .join(wh, wh.c.id == _L.c.warehouse_id)
@@ -66,6 +66,7 @@ def stock_changes(filters: Filters) -> list[StockChange]:
                     location=str(r.location), zone=zone_code, worker=r.username,
                     item=str(r.sku), units=units,
                     value=Decimal(value) * (1 if units > 0 else -1) if value else Decimal(0),
+                    item_id=int(r.item_id), location_id=int(r.location_id),
                 )
             )  # fmt: skip
     return out

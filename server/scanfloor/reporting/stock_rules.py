@@ -46,6 +46,9 @@ class StockChange:
     item: str
     units: int
     value: Decimal | None
+    # Where to find the movements behind it (the drill-down's link); no part of a figure.
+    item_id: int | None = None
+    location_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS or self.units == 0 or (self.kind == SCRAP and self.units > 0):

@@ -1,6 +1,9 @@
 /* Scanfloor console, the landing page: find an item, show its stock and movements.
  * Built on window.ScanfloorConsole (console.js, loaded first); every value from the API is
- * written with textContent, never innerHTML, so item names cannot inject markup. */
+ * written with textContent, never innerHTML, so item names cannot inject markup.
+ * A movement's number opens its drill-down (/console/movements/<id>) for the roles that
+ * read it (supervisors and above, and finance); "The item's whole history" opens every
+ * movement of the item, a page at a time (/console/items/<id>/history). */
 (function () {
   "use strict";
 
@@ -74,6 +77,8 @@
     });
     C.clearBody($("balances-table"));
     C.clearBody($("movements-table"));
+    $("item-history").href = $("workspace").getAttribute("data-history-base") + "/" + item.id + "/history";
+    $("item-history").textContent = "The whole history of " + item.sku;
     $("on-hand").textContent = "";
     var article = $("item");
     article.hidden = false;
@@ -112,12 +117,25 @@
     $("balances-empty").hidden = rows.length > 0;
   }
 
+  // The movement's number: a link to its drill-down for the roles that read it.
+  function movementCell(tr, id) {
+    if (!C.allows(C.loadSession(), "supervisor", ["finance"])) return C.cell(tr, id, "num");
+    var td = C.cell(tr, "", "num");
+    var a = document.createElement("a");
+    a.className = "movement-id";
+    a.href = $("workspace").getAttribute("data-movement-base") + "/" + id;
+    a.textContent = String(id);
+    td.appendChild(a);
+    return td;
+  }
+
   function showMovements(body) {
     var rows = body.movements || [];
     var tbody = C.clearBody($("movements-table"));
     rows.forEach(function (m) {
       var tr = document.createElement("tr");
       if (m.reverses_movement_id) tr.className = "reversal";
+      movementCell(tr, m.id);
       C.cell(tr, C.formatTime(m.occurred_at));
       C.cell(tr, m.movement_type + (m.reverses_movement_id ? " of #" + m.reverses_movement_id : ""));
       C.cell(tr, C.formatQty(m.quantity), "num");
