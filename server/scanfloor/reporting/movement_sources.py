@@ -274,12 +274,16 @@ def _pick_task(o: Origin, task_id: int) -> Found:
     task = _one(select(PickTask.id, PickTask.wave_id).where(PickTask.id == task_id))
     if task is None:
         return _missing(o, "Pick task")
-    order_ids = db.session.scalars(
-        select(PickLine.order_id).where(PickLine.task_id == task_id).distinct()
-        .order_by(PickLine.order_id).limit(MAX_RELATED)
-    ).all()  # fmt: skip
     doc = DocRef("pick_task", o.source_id, f"Pick task {task.id} of wave {task.wave_id}")
-    return Found(doc, _orders([int(i) for i in order_ids]))
+    return Found(doc, _orders_where(PickLine.order_id, PickLine.task_id == task_id))
+
+
+def _orders_where(order_id: Any, condition: Any) -> list[DocRef]:
+    """The orders (up to MAX_RELATED, in id order) of the rows meeting the condition."""
+    ids = db.session.scalars(
+        select(order_id).where(condition).distinct().order_by(order_id).limit(MAX_RELATED)
+    ).all()
+    return _orders([int(i) for i in ids])
 
 
 def _order(o: Origin, order_id: int) -> Found:
@@ -322,12 +326,8 @@ def _shipment(o: Origin, shipment_id: int) -> Found:
     )  # fmt: skip
     if row is None:
         return _missing(o, "Shipment")
-    order_ids = db.session.scalars(
-        select(Carton.order_id).where(Carton.shipment_id == shipment_id).distinct()
-        .order_by(Carton.order_id).limit(MAX_RELATED)
-    ).all()  # fmt: skip
     doc = DocRef("shipment", o.source_id, f"Shipment {row.id} ({row.code} {row.service})")
-    return Found(doc, _orders([int(i) for i in order_ids]))
+    return Found(doc, _orders_where(Carton.order_id, Carton.shipment_id == shipment_id))
 
 
 # ---- inbound and replenishment -----------------------------------------------------------
