@@ -7,11 +7,11 @@ statements."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.engine import Connection
@@ -28,6 +28,8 @@ from .models import ReturnAuthorisation, ReturnLine
 from .queries import item_refs
 from .rules import CANCELLED
 from .views import OrderForReturn, OrderLineForReturn, Ref
+
+T = TypeVar("T")
 
 MAX_SEARCH = 20
 MIN_SEARCH = 3
@@ -132,18 +134,29 @@ class OrderFacts:
 def shipped_items(conn: Connection, order_ids: Sequence[int]) -> dict[int, dict[int, int]]:
     """order id -> item id -> units its shipped cartons took to the customer (the ship
     movements out of them; cartons of a shipment not yet confirmed do not count). Two
-    statements; finance's revenue reads what an order shipped before a shipment with it."""
+    statements (a chunk of ids at a time: PostgreSQL takes at most 65,535 parameters, a
+    year's margin report asks for more orders); finance's revenue reads what an order
+    shipped before a shipment with it."""
     ids = sorted(set(order_ids))
-    cartons = conn.execute(_SHIPPED_CARTONS, {"ids": ids}).all() if ids else []
+    cartons = [r for chunk in _chunks(ids) for r in conn.execute(_SHIPPED_CARTONS, {"ids": chunk})]
     if not cartons:
         return {}
     order_of = {r.container_id: r.order_id for r in cartons}
     sources = sorted({str(r.shipment_id) for r in cartons if r.shipment_id is not None})
     totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for container_id, item_id, quantity in conn.execute(_SHIP_MOVEMENTS, {"sources": sources}):
-        if container_id in order_of:
-            totals[int(order_of[container_id])][int(item_id)] += int(quantity)
+    for chunk in _chunks(sources):
+        for container_id, item_id, quantity in conn.execute(_SHIP_MOVEMENTS, {"sources": chunk}):
+            if container_id in order_of:
+                totals[int(order_of[container_id])][int(item_id)] += int(quantity)
     return {o: dict(items) for o, items in totals.items()}
+
+
+CHUNK = 5000  # ids per statement: well under PostgreSQL's 65,535 parameters
+
+
+def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
 def _shipped(conn: Connection, lines_by_order: dict[int, list[Any]]) -> dict[int, int]:
