@@ -371,8 +371,8 @@ def shipped_per_line(lines: Sequence[LineState], shipped: Mapping[int, int]) -> 
     for another when a later pick changes what each line could hold."""
     left: dict[int, int] = defaultdict(int, shipped)
     out: dict[int, int] = {}
-    live = sorted((ln for ln in lines if ln.status != "cancelled"), key=lambda x: x.id)
-    for ln in sorted(live, key=lambda x: x.status != "shipped"):  # stable: line order kept
+    live = [ln for ln in lines if ln.status != "cancelled"]
+    for ln in sorted(live, key=lambda x: (x.status != "shipped", x.id)):  # then line order
         take = min(ln.quantity, ln.picked, max(left[ln.item_id], 0))
         left[ln.item_id] -= take
         out[ln.id] = take
