@@ -64,7 +64,7 @@ SIZES = (
     "receipt_lines", "return_authorisations", "return_inspections", "count_tasks",
     "count_lines", "journal_entries", "journal_lines", "movement_values", "stock_values",
     "channel_settlement_lines", "balances", "movement_day_facts", "worker_quarters",
-    "demand_days",
+    "demand_days", "order_facts", "order_line_facts",
 )  # fmt: skip
 
 

@@ -63,7 +63,9 @@ BALANCES = (
 def rebuild_derived(now: datetime) -> dict[str, float]:
     """What the ledger writer's subscribers would have kept, from the movements: balances
     (per item, location and container), the reports' daily facts and the daily demand
-    projection; then ANALYZE on PostgreSQL, as its autovacuum would. Seconds of each."""
+    projection; and the facts of every settled order, as ship confirm and cancel keep them
+    (reporting/order_facts_store.py); then ANALYZE on PostgreSQL, as its autovacuum would.
+    Seconds of each."""
     import time
 
     from sqlalchemy import text
@@ -72,12 +74,14 @@ def rebuild_derived(now: datetime) -> dict[str, float]:
     from scanfloor.extensions import db
     from scanfloor.purchasing.demand_rebuild import rebuild as rebuild_demand
     from scanfloor.reporting.facts_rebuild import rebuild as rebuild_facts
+    from scanfloor.reporting.order_facts_store import rebuild as rebuild_order_facts
 
     took = {}
     for name, step in (
         ("balances", lambda c: c.execute(text(BALANCES), {"now": now.replace(tzinfo=None)})),
         ("facts", rebuild_facts),
         ("demand", rebuild_demand),
+        ("order_facts", rebuild_order_facts),
     ):
         t0 = time.perf_counter()
         with write_transaction():

@@ -21,10 +21,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from scanfloor.allocation.models import Channel, Order
 from scanfloor.extensions import db
 from scanfloor.ledger.verify import verify_ledger
+from scanfloor.reporting import order_facts_store
 from tests.factories import ledger_snapshot
 
 _STATE_QUERIES = {
@@ -343,6 +345,20 @@ def check_packing_and_shipping(channel: str, warehouse_id: int) -> None:
     assert stranded == [], ("a cancelled order's carton holds or shipped stock", stranded)
 
 
+def check_order_facts(channel: str) -> None:
+    """The facts kept of every settled order (written as the step that settled it committed)
+    are what assembling the order now gives, and an order that is not settled has none."""
+    conn = db.session.connection()
+    ids = (
+        select(Order.id)
+        .join(Channel, Channel.id == Order.channel_id)
+        .where(Channel.code == channel)
+    )
+    kept, fresh = order_facts_store.snapshot(conn, ids), order_facts_store.assembled(conn, ids)
+    for table, rows in fresh.items():
+        assert kept[table] == rows, (f"{table} kept differs from the orders", kept[table], rows)
+
+
 def check_all(channel: str, warehouse_id: int) -> None:
     db.session.rollback()
     try:
@@ -351,5 +367,6 @@ def check_all(channel: str, warehouse_id: int) -> None:
         check_pick_lines(warehouse_id)
         check_stock(warehouse_id)
         check_packing_and_shipping(channel, warehouse_id)
+        check_order_facts(channel)
     finally:
         db.session.rollback()

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from scanfloor.allocation import settling
 from scanfloor.allocation.channels_service import create_channel
 from scanfloor.allocation.models import OrderEvent, OrderLine
 from scanfloor.allocation.orders_service import LineInput, OrderInput, capture_order
@@ -119,10 +120,12 @@ def order(site: Site, item: Item, quantity: int, ordered_at: datetime | None = N
 
 
 def backdate_events(line_ids: list[int], at: datetime) -> None:
-    """Test set-up only: the lines' status events happened at `at` (no service backdates)."""
+    """Test set-up only: the lines' status events happened at `at` (no service backdates);
+    their orders' facts are kept again as that commits, as if it had happened then."""
     db.session.execute(
         update(OrderEvent).where(OrderEvent.order_line_id.in_(line_ids)).values(at=at)
     )
+    settling.note(db.session.scalars(select(OrderLine.order_id).where(OrderLine.id.in_(line_ids))))
     db.session.commit()
 
 

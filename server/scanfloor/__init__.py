@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .purchasing.demand_projection import register as init_demand_projection
     from .replenishment import init_app as init_replenishment
     from .reporting.facts_projection import register as init_facts
+    from .reporting.order_facts_store import register as init_order_facts
     from .scanner import register_scanner
     from .security_headers import register_security_headers
 
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     # The reports' daily facts (reporting/facts_models.py), after finance: they carry the
     # values finance just gave the posting's movements.
     init_facts(app)
+    # The records of settled orders the fill rates and cycle time read (order_facts_store),
+    # refreshed as a transaction that ships or cancels commits.
+    init_order_facts(app)
 
     api = ScanfloorApi(
         app,

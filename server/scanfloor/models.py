@@ -38,6 +38,7 @@ from .purchasing.terms_models import ReorderPolicy, SupplierItem
 from .receiving.models import Receipt, ReceiptLine
 from .replenishment.models import PickFace, ReplenishmentTask
 from .reporting.facts_models import AnomalyAck, MovementDayFact, WorkerQuarter
+from .reporting.order_facts_models import OrderFact, OrderLineFact, OrderShipFact
 from .returns.models import ReturnAuthorisation, ReturnInspection, ReturnLine, ReturnPhoto
 from .shipping.models import Carrier, Shipment
 
@@ -80,6 +81,9 @@ __all__ = [
     "MovementDayFact",
     "MovementValue",
     "OpeningValue",
+    "OrderFact",
+    "OrderLineFact",
+    "OrderShipFact",
     "OutboxAttempt",
     "OutboxMessage",
     "PackLevel",

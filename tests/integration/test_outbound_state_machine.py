@@ -11,6 +11,8 @@ of a good scan fails the test. After every step (tests/outbound_machine_support.
 - pick lines and tasks are open exactly while something is left to pick;
 - per order and item: shipped <= packed <= picked <= ordered; each carton ships once, only
   from a confirmed shipment; a tote is bound to one open order at most;
+- the facts kept of every settled order (reporting/order_facts_store.py) are the order
+  assembled now, and an order not settled has none;
 - no physical balance is negative, `ledger verify` is clean, and per item and warehouse
   0 <= reserved (= its active rows) <= sellable on hand.
 

@@ -12,12 +12,14 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from scanfloor.allocation import settling
 from scanfloor.allocation.changes_service import cancel_order
 from scanfloor.allocation.channels_service import create_channel
 from scanfloor.allocation.models import Order
 from scanfloor.allocation.orders_service import LineInput, OrderInput, capture_order
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Movement
+from scanfloor.packing.models import Carton
 from scanfloor.picking.short_service import ShortReport, report_short
 from scanfloor.putaway.service import PutawayScan, confirm_putaway
 from scanfloor.putaway.tasks import list_tasks
@@ -39,13 +41,17 @@ URL = "/api/v1/reports/kpis"
 
 
 def _ship(site: Site, ssccs: list[str], confirmed_at: datetime) -> None:
-    """The cartons leave on one shipment, confirmed (test set-up: dated) at `confirmed_at`."""
+    """The cartons leave on one shipment, confirmed (test set-up: dated) at `confirmed_at`;
+    its orders' facts are kept again as that commits, as if it had been confirmed then."""
     shipment = open_shipment(site.warehouse.id, site.carrier, "standard", actor_id=None)
     for sscc in ssccs:
         add_carton(shipment.id, sscc, actor_id=None)
     confirm_shipment(shipment.id, actor_id=None)
     db.session.execute(
         update(Shipment).where(Shipment.id == shipment.id).values(confirmed_at=confirmed_at)
+    )
+    settling.note(
+        db.session.scalars(select(Carton.order_id).where(Carton.shipment_id == shipment.id))
     )
     db.session.commit()
 

@@ -138,7 +138,8 @@ class Order(db.Model):  # type: ignore[misc]
     status: Mapped[str] = mapped_column(String(20), index=True)
     ship_to: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ship_to_region: Mapped[str | None] = mapped_column(String(32))
-    ordered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed: the reports choose orders by when they were captured (migration 0021).
+    ordered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

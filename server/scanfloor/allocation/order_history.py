@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from . import settling
 from .bulk_sql import columns, is_pg, run_pg
 
 SYSTEM = "system:allocation"
@@ -134,7 +135,14 @@ def set_orders(conn: Connection, rows: Sequence[tuple[int, str]], now: datetime)
 def record(
     conn: Connection, transitions: Iterable[Transition], actor: Actor, now: datetime
 ) -> None:
+    transitions = list(transitions)
     at, uid, label = naive(now), actor.user_id, actor.label
+    settling.note(
+        t.order_id
+        for t in transitions
+        if t.from_status != t.to_status
+        and (t.to_status in settling.SETTLING or t.from_status in settling.SETTLING)
+    )
     if is_pg(conn):
         changed = [
             (t.order_id, t.line_id, t.from_status, t.to_status, t.note)

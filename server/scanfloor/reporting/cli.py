@@ -1,12 +1,16 @@
 """`scanfloor facts rebuild [--check]` (also `scanfloor reporting rebuild-facts`): the
-reports' daily facts rebuilt from the ledger (facts_rebuild.py), or with --check only
+reports' daily facts rebuilt from the ledger (facts_rebuild.py) and the settled orders'
+facts assembled again (order_facts_store.py), or with --check only
 compared with it (exit 1 on a difference). Both names run the same function: the issue and
 the runbook call it `facts rebuild`, earlier notes `reporting rebuild-facts`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.engine import Connection
 
 
 @click.group("reporting")
@@ -37,6 +41,12 @@ def facts_rebuild(check: bool) -> None:
 
 def _rebuild_or_check(check: bool) -> None:
     from ..projection_check import rebuild_or_check
-    from .facts_rebuild import rebuild, snapshot
+    from . import facts_rebuild, order_facts_store
+
+    def rebuild(conn: Connection) -> dict[str, int]:
+        return {**facts_rebuild.rebuild(conn), **order_facts_store.rebuild(conn)}
+
+    def snapshot(conn: Connection) -> dict[str, set[tuple[Any, ...]]]:
+        return {**facts_rebuild.snapshot(conn), **order_facts_store.snapshot(conn)}
 
     rebuild_or_check(rebuild, snapshot, check)

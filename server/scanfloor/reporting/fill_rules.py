@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
 
 from .filter_rules import DATE_RANGE, NO_FILTERS, Filters, breakdown, select
+from .once import once
 from .stats_rules import rate
 
 FILL_FILTERS = (DATE_RANGE, "warehouse", "channel")
@@ -57,7 +57,7 @@ class LineRecord:
     shipped: tuple[Shipped, ...] = ()
     cancelled_on: date | None = None
 
-    @cached_property
+    @once
     def shipments(self) -> dict[int, tuple[datetime, int]]:
         """Shipment id -> (confirmed at, units), in shipping order."""
         out: dict[int, tuple[datetime, int]] = {}
@@ -66,17 +66,17 @@ class LineRecord:
             out[s.shipment_id] = (min(at, s.confirmed_at), units + s.units)
         return dict(sorted(out.items(), key=lambda kv: (kv[1][0], kv[0])))
 
-    @cached_property
+    @once
     def first_shipment(self) -> tuple[int, int] | None:
         """(shipment id, units) of the line's first shipment; None before any."""
         first = next(iter(self.shipments.items()), None)
         return None if first is None else (first[0], first[1][1])
 
-    @cached_property
+    @once
     def shipped_units(self) -> int:
         return min(self.ordered, sum(s.units for s in self.shipped))
 
-    @cached_property
+    @once
     def withdrawn(self) -> int:
         """Unshipped units cancelled before the promise broke (module docstring)."""
         if self.cancelled_on is None:
@@ -85,11 +85,11 @@ class LineRecord:
             return 0
         return self.ordered - self.shipped_units
 
-    @cached_property
+    @once
     def demand(self) -> int:
         return self.ordered - self.withdrawn
 
-    @cached_property
+    @once
     def complete(self) -> bool:
         return self.shipped_units >= self.demand
 
@@ -112,7 +112,7 @@ class OrderRecord:
     ordered_at: datetime
     lines: tuple[LineRecord, ...]
 
-    @cached_property
+    @once
     def counted_lines(self) -> tuple[LineRecord, ...]:
         return tuple(ln for ln in self.lines if ln.demand > 0)
 

@@ -55,7 +55,8 @@ ZERO = Decimal(0)
 _JE, _JL, _AR = JournalEntry.__table__, JournalLine.__table__, AccountRole.__table__
 _SV, _OV, _I, _L = StockValue.__table__, OpeningValue.__table__, Item.__table__, Location.__table__
 
-Key = tuple[int | None, int]  # item (None: no item), valued place
+Key = tuple[str | None, int]  # category (None: no item, or an item without one), valued place
+_CATEGORY = _I.c.attributes["category"].as_string()
 
 
 def _money(value: Any) -> Decimal:
@@ -65,10 +66,10 @@ def _money(value: Any) -> Decimal:
 
 @dataclass
 class _Books:
-    """Per (item, place): the value now, and per day from the first day on the inventory
-    change and the cost of goods sold."""
+    """Per (category, place): the value now, and per day from the first day on the
+    inventory change and the cost of goods sold."""
 
-    now: dict[Key, Decimal] = field(default_factory=dict)
+    now: dict[Key, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     change: dict[Key, dict[date, Decimal]] = field(default_factory=lambda: defaultdict(dict))
     cogs: dict[Key, dict[date, Decimal]] = field(default_factory=lambda: defaultdict(dict))
 
@@ -90,67 +91,65 @@ def _accounts() -> tuple[set[int], set[int]]:
 
 
 def _read_books(first: date, place_id: int | None) -> _Books:
-    """The books from `first` on (module docstring), at one place or every one."""
+    """The books from `first` on (module docstring), at one place or every one, summed per
+    category in SQL (a category's items are never read one by one)."""
     books = _Books()
     inventory, cogs = _accounts()
-    stock = select(_SV.c.item_id, _SV.c.place_id, _SV.c.value)
+    stock = (
+        select(_CATEGORY, _SV.c.place_id, func.sum(_SV.c.value))
+        .join(_I, _I.c.id == _SV.c.item_id)
+        .group_by(_CATEGORY, _SV.c.place_id)
+    )
     opening_entries = select(_OV.c.entry_id).where(_OV.c.entry_id.is_not(None))
     lines = (
         select(
-            _JE.c.entry_date, _JL.c.item_id, _JL.c.warehouse_id, _JL.c.account_id,
+            _JE.c.entry_date, _CATEGORY, _JL.c.warehouse_id, _JL.c.account_id,
             func.sum(_JL.c.debit), func.sum(_JL.c.credit),
         )
-        .join(_JE, _JE.c.id == _JL.c.entry_id)
+        .select_from(_JL.join(_JE, _JE.c.id == _JL.c.entry_id)
+                     .join(_I, _I.c.id == _JL.c.item_id, isouter=True))
         .where(
             _JE.c.period >= period_of(first),  # the entries' index, then the exact day
             _JE.c.entry_date >= first,
             _JL.c.account_id.in_(sorted(inventory | cogs)),
             _JE.c.id.not_in(opening_entries),
         )
-        .group_by(_JE.c.entry_date, _JL.c.item_id, _JL.c.warehouse_id, _JL.c.account_id)
+        .group_by(_JE.c.entry_date, _CATEGORY, _JL.c.warehouse_id, _JL.c.account_id)
     )  # fmt: skip
     opening = (
-        select(_JE.c.entry_date, _OV.c.item_id, _OV.c.place_id,
+        select(_JE.c.entry_date, _CATEGORY, _OV.c.place_id,
                func.sum(_OV.c.value), func.sum(_OV.c.correction))
         .join(_JE, _JE.c.id == _OV.c.entry_id)
+        .join(_I, _I.c.id == _OV.c.item_id)
         .where(_JE.c.entry_date >= first)
-        .group_by(_JE.c.entry_date, _OV.c.item_id, _OV.c.place_id)
+        .group_by(_JE.c.entry_date, _CATEGORY, _OV.c.place_id)
     )  # fmt: skip
     if place_id is not None:
         stock = stock.where(_SV.c.place_id == place_id)
         lines = lines.where(_JL.c.warehouse_id == place_id)
         opening = opening.where(_OV.c.place_id == place_id)
     session = db.session
-    for item, place, value in session.execute(stock):
-        books.now[(int(item), int(place))] = _money(value)
-    for day, item, place, account, debit, credit in session.execute(lines):
+    for category, place, value in session.execute(stock):
+        books.now[(category, int(place))] += _money(value)
+    for day, category, place, account, debit, credit in session.execute(lines):
         if place is None:
             continue  # an inventory or COGS line always names its place
-        key = (None if item is None else int(item), int(place))
         into = books.change if int(account) in inventory else books.cogs
-        books.add(into, key, as_day(day), _money(debit) - _money(credit))
-    for day, item, place, value, correction in session.execute(opening):
-        key, at = (int(item), int(place)), as_day(day)
+        books.add(into, (category, int(place)), as_day(day), _money(debit) - _money(credit))
+    for day, category, place, value, correction in session.execute(opening):
+        key, at = (category, int(place)), as_day(day)
         books.add(books.change, key, at, _money(value) - _money(correction))
         books.add(books.cogs, key, at, _money(correction))
     return books
 
 
-def _names(books: _Books) -> tuple[dict[int, str | None], dict[int, str]]:
-    """(item id -> its category, place id -> its code) of the items and places read."""
-    keys = set(books.now) | set(books.change) | set(books.cogs)
-    items = sorted({i for i, _ in keys if i is not None})
-    places = sorted({p for _, p in keys})
-    category = _I.c.attributes["category"].as_string()
-    categories: dict[int, str | None] = {
-        int(i): c
-        for i, c in db.session.execute(select(_I.c.id, category).where(_I.c.id.in_(items)))
-    }
-    codes: dict[int, str] = {
+def _codes(books: _Books) -> dict[int, str]:
+    """Place id -> its code, of the places read."""
+    places = sorted({p for _, p in set(books.now) | set(books.change) | set(books.cogs)})
+    return {
         int(i): str(c)
         for i, c in db.session.execute(select(_L.c.id, _L.c.code).where(_L.c.id.in_(places)))
     }
-    return categories, codes
 
 
 def category_stocks(filters: Filters) -> list[CategoryStock]:
@@ -163,27 +162,17 @@ def category_stocks(filters: Filters) -> list[CategoryStock]:
         if place_id is None:
             return []
     books = _read_books(first, place_id)
-    categories, codes = _names(books)
-    now: dict[tuple[str | None, int], Decimal] = defaultdict(lambda: ZERO)
-    change: dict[tuple[str | None, int], dict[date, Decimal]] = defaultdict(dict)
-    cogs: dict[tuple[str | None, int], dict[date, Decimal]] = defaultdict(dict)
-    group = {k: (None if k[0] is None else categories.get(k[0]), k[1])
-             for k in set(books.now) | set(books.change) | set(books.cogs)}  # fmt: skip
-    for key, value in books.now.items():
-        now[group[key]] += value
-    for source, into in ((books.change, change), (books.cogs, cogs)):
-        for key, days in source.items():
-            for day, amount in days.items():
-                into[group[key]][day] = into[group[key]].get(day, ZERO) + amount
+    codes = _codes(books)
     out = []
-    for cat in sorted(set(group.values()), key=lambda k: (k[0] or "", k[0] is None, k[1])):
-        days = change.get(cat, {})
-        opening = now[cat] - sum(days.values(), ZERO)
+    keys = set(books.now) | set(books.change) | set(books.cogs)
+    for cat in sorted(keys, key=lambda k: (k[0] or "", k[0] is None, k[1])):
+        days = books.change.get(cat, {})
+        opening = books.now.get(cat, ZERO) - sum(days.values(), ZERO)
         ends, value = [], opening
         for day in sorted(d for d in days if d <= last):
             value += days[day]
             ends.append((day, value))
-        sold = tuple(sorted((d, a) for d, a in cogs.get(cat, {}).items() if d <= last))
+        sold = tuple(sorted((d, a) for d, a in books.cogs.get(cat, {}).items() if d <= last))
         out.append(CategoryStock(cat[0], codes[cat[1]], opening, tuple(ends), sold))
     return out
 

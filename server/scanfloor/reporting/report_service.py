@@ -54,12 +54,25 @@ class Report:
     rows: tuple[Row, ...]
     total: Row | None
     notes: tuple[str, ...] = ()
-    # The records behind the figures, each with the label of the row it counts in.
+    # The records behind the figures, each with the label of the row it counts in; or, for
+    # a figure counted in SQL (order facts), how to read them when the drill-down asks: the
+    # figure's own answer then never assembles thousands of records it does not show.
     records: tuple[tuple[str | None, Any], ...] = field(default=(), repr=False)
+    load_records: Callable[[], tuple[tuple[str | None, Any], ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def labelled_records(self) -> tuple[tuple[str | None, Any], ...]:
+        """Every record with the label of its row (read now when the report loads lazily)."""
+        return self.records if self.load_records is None else self.load_records()
 
     def records_of(self, label: str | None) -> list[dict[str, Any]]:
         """The drill-down: the records behind one row (all of them for label None)."""
-        return [record_dict(r) for lbl, r in self.records if label is None or _label(lbl) == label]
+        return [
+            record_dict(r)
+            for lbl, r in self.labelled_records()
+            if label is None or _label(lbl) == label
+        ]
 
 
 Runner = Callable[[Filters, str | None, date], Report]

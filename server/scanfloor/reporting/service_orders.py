@@ -31,6 +31,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import String, and_, case, cast, func, null, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..allocation.models import Channel, ChannelWarehouse, Order, OrderEvent, OrderLine, Reservation
@@ -166,11 +167,20 @@ def scope(filters: Filters, *, completed_in_range: bool = False) -> Select[Any]:
     return q if dated is None else q.where(dated)
 
 
-def read_orders(ids: Select[Any], *, shipments: bool = True, money: bool = False) -> OrderRows:
+def read_orders(
+    ids: Select[Any],
+    *,
+    shipments: bool = True,
+    money: bool = False,
+    conn: Connection | None = None,
+    lines: bool = True,
+) -> OrderRows:
     """The heads, rows, cancellations and (when asked) shipments of the orders `ids`
     selects: four queries, whatever the number of orders. The rows' price, discount and
-    tax are read only when asked (money): the fill rates and cycle time need none."""
-    conn = db.session.connection()
+    tax are read only when asked (money): the fill rates and cycle time need none. Only the
+    heads when `lines` is False (the order facts hold the rest). On the session's connection
+    unless given one (the order facts' refresh and rebuild)."""
+    conn = conn if conn is not None else db.session.connection()
     heads_q = (
         select(_O.c.id, _O.c.external_id, _O.c.ordered_at, _O.c.updated_at,
                _CH.c.code.label("channel"), _CH.c.ship_within_hours,
@@ -179,6 +189,8 @@ def read_orders(ids: Select[Any], *, shipments: bool = True, money: bool = False
         .where(_O.c.id.in_(ids))
     )  # fmt: skip
     heads = {int(r.id): r for r in conn.execute(heads_q)}
+    if not lines:
+        return OrderRows(heads, {}, {}, {}, warehouse_codes(conn))
     priced = (_OL.c.price, _OL.c.discount, _OL.c.tax) if money else _UNPRICED
     rows_q = (
         select(_OL.c.id, _OL.c.order_id, _OL.c.line_no, _OL.c.item_id, _OL.c.quantity,
@@ -203,12 +215,14 @@ def read_orders(ids: Select[Any], *, shipments: bool = True, money: bool = False
         heads=heads,
         rows=dict(rows),
         cancelled=cancelled,
-        shipments=_shipments(ids) if shipments else {},
-        warehouses=warehouse_codes(),
+        shipments=_shipments(conn, ids) if shipments else {},
+        warehouses=warehouse_codes(conn),
     )
 
 
-def _shipments(ids: Select[Any]) -> dict[int, list[tuple[int, datetime, dict[int, int]]]]:
+def _shipments(
+    conn: Connection, ids: Select[Any]
+) -> dict[int, list[tuple[int, datetime, dict[int, int]]]]:
     # The ship movements of the orders' shipments, found once per shipment through the
     # movements' source index and summed per carton and item, then given to the cartons.
     shipped = (
@@ -232,7 +246,7 @@ def _shipments(ids: Select[Any]) -> dict[int, list[tuple[int, datetime, dict[int
         .where(_SH.c.status == "confirmed", moved.c.source_id == cast(_SH.c.id, String(64)))
     )
     found: dict[int, dict[int, tuple[datetime, dict[int, int]]]] = defaultdict(dict)
-    for order_id, shipment_id, confirmed_at, item_id, units in db.session.execute(q):
+    for order_id, shipment_id, confirmed_at, item_id, units in conn.execute(q):
         _at, items = found[int(order_id)].setdefault(int(shipment_id), (as_utc(confirmed_at), {}))
         items[int(item_id)] = items.get(int(item_id), 0) + int(units)
     return {
@@ -242,9 +256,9 @@ def _shipments(ids: Select[Any]) -> dict[int, list[tuple[int, datetime, dict[int
     }  # fmt: skip
 
 
-def warehouse_codes() -> dict[int, str]:
+def warehouse_codes(conn: Connection | None = None) -> dict[int, str]:
     q = select(_LOC.c.id, _LOC.c.code).where(_LOC.c.level == "warehouse")
-    return {int(i): str(c) for i, c in db.session.execute(q)}
+    return {int(i): str(c) for i, c in (conn or db.session.connection()).execute(q)}
 
 
 def lines_of(rows: Sequence[Any]) -> list[OrderedLine]:

@@ -16,11 +16,12 @@ from sqlalchemy import select as sql_select
 
 from ..allocation.models import Order, OrderLine
 from ..allocation.rules import WAITING
-from . import fill_rules, service_rules
+from . import fill_rules, order_figures_sql, service_rules
 from .fill_rules import FILL_BREAKDOWNS, FILL_FILTERS, Fill, OrderRecord
-from .filter_rules import Filters, breakdown, select
+from .filter_rules import Filters, breakdown, label_order, select
+from .order_facts_store import live_records, order_records
 from .report_service import DECIMAL, INTEGER, TEXT, Column, Report, Row, kpi_by_id, runner
-from .service_orders import order_facts, read_orders, scope, waiting_lines
+from .service_orders import read_orders, scope, waiting_lines
 from .service_rules import (
     AGEING_BREAKDOWNS,
     AGEING_FILTERS,
@@ -31,6 +32,7 @@ from .service_rules import (
     completed_at,
     open_to_ship,
 )
+from .stats_rules import rate
 
 _O, _OL = Order.__table__, OrderLine.__table__
 FillRule = Callable[..., tuple[list[Fill], Fill]]
@@ -92,16 +94,36 @@ def labelled(
 
 
 def _fill_report(ask: Ask, rule: FillRule, noun: str) -> Report:
+    """Settled orders counted in SQL over their facts (order_figures_sql.py), the rest by
+    the rule over their records; the two added per group. The records are read only when
+    the drill-down asks for them."""
     filters, by = ask.filters, ask.by
-    orders = order_facts(read_orders(scope(filters)))
-    rows, total = rule(orders, ask.as_of, filters, by)
-    counted = select(orders, filters, FILL_FILTERS, _captured)
+    ids = scope(filters)
+    settled = order_figures_sql.settled_fills(ids, by)
+    live_rows, live_total = rule(live_records(ids), ask.as_of, filters, by)
+    tallies: dict[str | None, list[int]] = {}
+    for label, t in settled.items():
+        tallies[label] = list(t.of(noun))
+    for r in live_rows if by else [live_total]:
+        got = tallies.setdefault(r.label, [0, 0, 0])
+        for i, v in enumerate((r.judged, r.filled, r.pending)):
+            got[i] += v
+    fills = {k: Fill(k, j, f, p, rate(f, j)) for k, (j, f, p) in tallies.items()}
+    judged, filled, pending = (sum(f[i] for f in tallies.values()) for i in range(3))
+    total = Fill(None, judged, filled, pending, rate(filled, judged))
     notes = [KIT_NOTE]
     if total.pending:
         notes.insert(0, PENDING_NOTE.format(pending=total.pending, noun=noun))
-    table = [Row(r.label, _fill_cells(r)) for r in rows]
-    records = labelled(counted, by, FILL_BREAKDOWNS)
-    return ask.report(fill_columns(noun), table, Row(None, _fill_cells(total)), records, notes)
+    table = [Row(k, _fill_cells(fills[k])) for k in sorted(fills, key=label_order)] if by else []
+
+    def records() -> tuple[tuple[str | None, Any], ...]:
+        counted = select(order_records(ids), filters, FILL_FILTERS, _captured)
+        return labelled(counted, by, FILL_BREAKDOWNS)
+
+    return replace(
+        ask.report(fill_columns(noun), table, Row(None, _fill_cells(total)), (), notes),
+        load_records=records,
+    )
 
 
 @runner("line_fill")
@@ -160,20 +182,36 @@ def timing_report(
 def order_cycle_time_report(filters: Filters, by: str | None, as_of: date) -> Report:
     """Hours from capture to the shipment that completed the order (p50, p90), of the
     orders completed in the period; open orders captured in it are shown as waiting."""
-    orders = order_facts(read_orders(scope(filters, completed_in_range=True)))
-    figures = service_rules.order_cycle_time(orders, filters, by)
-    done = [
+    # Only a settled order has a completion: those with facts come from them (one row
+    # each); the rest (open, so waiting, or settled before the facts were built) are
+    # assembled from their rows.
+    settled = order_figures_sql.settled_completions(filters, warehouses=by == "warehouse")
+    live = live_records(scope(filters, completed_in_range=True))
+    live_done = [
         replace(o, completed_at=completed_at(o))
-        for o in select(orders, filters, CYCLE_FILTERS, completed_at)
+        for o in select(live, filters, CYCLE_FILTERS, completed_at)
         if completed_at(o) is not None
     ]
-    waiting = [o for o in select(orders, filters, CYCLE_FILTERS, _captured) if open_to_ship(o)]
+    waiting = [o for o in select(live, filters, CYCLE_FILTERS, _captured) if open_to_ship(o)]
+    figures = service_rules.cycle_timings([*settled, *live_done], waiting, by)
     note = (
         "Timed: orders whose last shipment completed them in the period; waiting: open "
         "orders captured in it (their records have no completed_at)."
     )
     ask = Ask("order_cycle_time", filters, by, as_of)
-    return timing_report(ask, figures, [*done, *waiting], CYCLE_BREAKDOWNS, [note])
+    report = timing_report(ask, figures, [], CYCLE_BREAKDOWNS, [note])
+
+    def records() -> tuple[tuple[str | None, Any], ...]:
+        # Each timed order with its lines and shipments (from its facts), as the rule reads it.
+        orders = order_records(scope(filters, completed_in_range=True))
+        timed = [
+            replace(o, completed_at=completed_at(o))
+            for o in select(orders, filters, CYCLE_FILTERS, completed_at)
+            if completed_at(o) is not None
+        ]
+        return labelled([*timed, *waiting], by, CYCLE_BREAKDOWNS)
+
+    return replace(report, load_records=records)
 
 
 def _captured(order: OrderRecord) -> Any:

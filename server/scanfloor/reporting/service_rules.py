@@ -4,11 +4,11 @@ them: the same withdrawn demand and the same shipped units."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .fill_rules import FILL_BREAKDOWNS, FILL_FILTERS, OrderRecord
 from .filter_rules import DATE_RANGE, NO_FILTERS, Filters, breakdown, label_order, select
@@ -80,6 +80,31 @@ def order_cycle_time(
         if open_to_ship(o)
     ]
     return _timings(done, waiting, by, CYCLE_BREAKDOWNS, _order_span)
+
+
+class Completed(Protocol):
+    """An order whose completion is already known (None: not completed)."""
+
+    @property
+    def ordered_at(self) -> datetime: ...
+    @property
+    def completed_at(self) -> datetime | None: ...
+
+
+C = TypeVar("C", bound=Completed)
+
+
+def cycle_timings(
+    done: Sequence[C], waiting: Sequence[C], by: str | None = "channel"
+) -> tuple[list[Timing], Timing]:
+    """order_cycle_time's figures when the orders are already chosen: `done`, completed in
+    the period, each with its completion; `waiting`, open ones captured in it."""
+    return _timings(list(done), list(waiting), by, CYCLE_BREAKDOWNS, _completed_span)
+
+
+def _completed_span(order: Completed) -> tuple[datetime, datetime] | None:
+    at = order.completed_at
+    return None if at is None else (order.ordered_at, at)
 
 
 def _order_span(order: OrderRecord) -> tuple[datetime, datetime] | None:
