@@ -5,21 +5,22 @@ rebuild --check` finds the kept facts identical to assembling every order again.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from sqlalchemy import delete, select
 
-from scanfloor.allocation.changes_service import cancel_order
+from scanfloor.allocation.changes_service import cancel_line, cancel_order
 from scanfloor.allocation.models import Order
 from scanfloor.cli import main
 from scanfloor.extensions import db
 from scanfloor.reporting import order_facts_store
 from scanfloor.reporting.order_facts_models import OrderFact, OrderLineFact, OrderShipFact
 from tests.factories import make_item
-from tests.integration.test_reports_service import _capture, _get, _outbound
-from tests.shipping_helpers import shipping_site
+from tests.integration.test_reports_service import _capture, _get, _outbound, _ship
+from tests.shipping_helpers import packed_order, shipping_site, stock
 from tests.suggestion_helpers import day_at, today
 
 KPIS = ("line_fill", "unit_fill", "order_fill", "order_cycle_time")
@@ -81,7 +82,19 @@ def test_an_order_cancelled_whole_settles_with_the_day_it_was_cancelled(app):
 
 
 def test_the_reports_answer_the_same_from_the_facts_as_from_the_orders(app, client, auth):
-    _outbound(app)
+    made = _outbound(app)
+    site, c = made["site"], made["c"]
+    # Besides O1 and O2 (shipped, settled) and O3 and O4 (open): two orders cancelled whole,
+    # one before its promise (withdrawn: not counted) and one after it (a miss), and one with
+    # a line cancelled before its promise beside a line that shipped.
+    early = _capture(site.channel, c.sku, 2, promised_ship_date=today() + timedelta(days=5))
+    late = _capture(site.channel, c.sku, 3, promised_ship_date=today() - timedelta(days=2))
+    for order_id in (early, late):
+        cancel_order(order_id)
+    mixed = packed_order(site, [(stock(site, 5), 1), (c, 2)], picked={c.id: 0})
+    cancel_line(mixed.order_id, 2)  # nothing of it picked: withdrawn, not counted
+    _ship(site, mixed.ssccs, day_at(1, 9))
+    assert len(_kept(mixed.order_id)["order_line_facts"]) == 2
     headers = auth("admin")
     with_facts = _answers(client, headers)
     assert db.session.scalar(select(OrderFact.order_id).limit(1)) is not None
