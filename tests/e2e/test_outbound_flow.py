@@ -13,6 +13,7 @@ lane); the orders come from a channel of this test's own, so the wave holds only
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -127,6 +128,7 @@ def pack_order(app: Scanner, api: DemoApi, order: dict[str, Any], tote: str, spl
     app.instruction("Start a new carton")
     lines = api.call("GET", "/pack/lookup", code=order["external_id"])["lines"]
     groups = [lines[:1], lines[1:]] if split else [lines]
+    left = sum(line["to_pack"] for line in lines)
     for n, group in enumerate(groups, start=1):
         if n > 1:
             page.locator("#after-label").click()
@@ -137,7 +139,13 @@ def pack_order(app: Scanner, api: DemoApi, order: dict[str, Any], tote: str, spl
             item = api.item(line["item"]["id"])
             for _ in range(line["to_pack"]):
                 app.scan(each_barcode(item))
-                app.wait_message(f"Packed {line['item']['sku']}")
+                left -= 1
+                # This scan's own answer (the one before says "Packed" too): what it left.
+                sku = line["item"]["sku"]
+                app.wait_message(re.escape(
+                    f"Packed {sku}. Everything is in" if left == 0
+                    else f"Packed {sku} into carton {n}. {left} still to pack"
+                ))  # fmt: skip
         page.locator("#close-carton").click()
         app.instruction("Carton type and weight")
         page.locator("[data-type='BOX-M']").click()

@@ -145,13 +145,16 @@ export default {
       const qty = result.quantity ?? check.units ?? "";
       ctx.feedback.success("Packed", `${qty ? `${qty} × ` : ""}${sku} → carton ${carton.seq}`);
       applyResult(result);
-      go(
-        "order",
-        "ok",
-        result.to_pack_total === 0
-          ? `Packed ${sku}. Everything is in: close the carton.`
-          : `Packed ${sku} into carton ${carton.seq}. ${result.to_pack_total} still to pack.`,
-      );
+      // A worker who tapped on (Close carton) while this answer was on its way stays on the
+      // step they chose: the answer only updates what the carton holds.
+      if (s.step === "order")
+        go(
+          "order",
+          "ok",
+          result.to_pack_total === 0
+            ? `Packed ${sku}. Everything is in: close the carton.`
+            : `Packed ${sku} into carton ${carton.seq}. ${result.to_pack_total} still to pack.`,
+        );
       reload();
     }
 
