@@ -29,12 +29,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
@@ -65,11 +65,13 @@ _seq = itertools.count(1)
 GS1_PREFIX = "0614141"
 AISLES = {"A": (10, 20), "B": (30, 40)}
 BINS = ("A-1", "A-2", "B-1", "B-2")
-# Choices among what the floor holds now are drawn as ANY modulo their number, so every
-# draw's bounds are the same whatever the database holds: Hypothesis checks that the same
-# choices meet the same bounds (FlakyStrategyDefinition otherwise), and the floor's state,
-# timings under load included, is not a pure function of the choices.
+# Every step draws the same thing, eight numbers of the same bounds, and each choice is one
+# of them modulo its number of options (Choices): Hypothesis checks that a replayed example
+# meets the same strategies in the same order (FlakyStrategyDefinition otherwise), and the
+# floor's state, so which action a step takes and what it then chooses, is not a pure
+# function of the draws (timings under load included).
 ANY = st.integers(0, 10**6)
+DRAWS = 8
 ORDERED_AT = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
 MISTAKES = {"bin": ("wrong_location",), "tote": ("wrong_tote",), "over": ("over_pick",)}
 
@@ -94,6 +96,25 @@ ACTIONS: dict[str, tuple[int, str | None]] = {
     "close_empty": (1, "open_cartons"),
     "cancel": (1, "live_orders"),
 }
+
+
+class Choices:
+    """A step's choices, each taken from the next of its drawn numbers."""
+
+    def __init__(self, drawn: list[int]) -> None:
+        self._left = iter(drawn)
+
+    def below(self, n: int) -> int:
+        """0 .. n-1."""
+        return next(self._left) % n
+
+    def of(self, options: Sequence[Any]) -> Any:
+        return options[self.below(len(options))]
+
+    def some(self, top: int) -> int | None:
+        """None (all) half the time, else 1 .. top."""
+        n = self.below(2 * top)
+        return None if n < top else n - top + 1
 
 
 class Staff:
@@ -139,11 +160,12 @@ class OutboundMachine(RuleBasedStateMachine):
                 out += [name] * weight
         return out
 
-    @rule(data=st.data())
-    def step(self, data: st.DataObject) -> None:
-        enabled = self._enabled()
-        action = enabled[data.draw(ANY, label="action") % len(enabled)]
-        getattr(self, f"do_{action}")(data)
+    @rule(drawn=st.lists(ANY, min_size=DRAWS, max_size=DRAWS))
+    def step(self, drawn: list[int]) -> None:
+        c = Choices(drawn)
+        action = c.of(self._enabled())
+        note(f"step: {action}")
+        getattr(self, f"do_{action}")(c)
 
     def _attempt(
         self,
@@ -167,17 +189,13 @@ class OutboundMachine(RuleBasedStateMachine):
         OUTCOMES[(name, "ok")] += 1
         return got
 
-    def _one(self, data: st.DataObject, sql: str, **params: Any) -> Any:
-        found = q.rows(sql, wh=self.wh, ch=self.channel, **params)
-        return found[data.draw(ANY, label="which") % len(found)]
+    def _one(self, c: Choices, sql: str, **params: Any) -> Any:
+        return c.of(q.rows(sql, wh=self.wh, ch=self.channel, **params))
 
     # --- orders and stock -------------------------------------------------------------------
 
-    def do_capture(self, data: st.DataObject) -> None:
-        lines = data.draw(
-            st.lists(st.tuples(st.integers(0, 1), st.integers(1, 5)), min_size=1, max_size=2),
-            label="lines (item, quantity)",
-        )
+    def do_capture(self, c: Choices) -> None:
+        lines = [(c.below(2), 1 + c.below(5)) for _ in range(1 + c.below(2))]
         wanted = [(self.items[i], n) for i, n in lines]
         # A fixed clock: a task's priority is its ship-by in minutes, so orders captured at
         # wall-clock times either side of a minute would be claimed in another order when
@@ -188,14 +206,14 @@ class OutboundMachine(RuleBasedStateMachine):
             "capture", lambda: allocated_order(self.floor, wanted, ordered_at=at), allowed=()
         )
 
-    def do_receive(self, data: st.DataObject) -> None:
-        item = self.items[data.draw(st.integers(0, 1), label="item")].id
-        where = self.floor.bin(data.draw(st.sampled_from(BINS), label="bin")).id
-        n = data.draw(st.integers(1, 6), label="quantity")
+    def do_receive(self, c: Choices) -> None:
+        item = self.items[c.below(2)].id
+        where = self.floor.bin(c.of(BINS)).id
+        n = 1 + c.below(6)
         self._attempt("receive", lambda: receive_into(item, where, n), allowed=())
 
-    def do_cancel(self, data: st.DataObject) -> None:
-        order = self._one(data, q.LIVE_ORDERS)
+    def do_cancel(self, c: Choices) -> None:
+        order = self._one(c, q.LIVE_ORDERS)
         self._attempt(
             "cancel",
             lambda: cancel_picking_order(order.id, actor_id=Staff.manager),
@@ -204,10 +222,10 @@ class OutboundMachine(RuleBasedStateMachine):
 
     # --- picking ----------------------------------------------------------------------------
 
-    def do_release(self, data: st.DataObject) -> None:
+    def do_release(self, c: Choices) -> None:
         rules = WaveRules(
-            mode=data.draw(st.sampled_from(["single", "cluster", "zone"]), label="mode"),
-            max_orders=data.draw(st.none() | st.integers(1, 3), label="max_orders"),
+            mode=c.of(["single", "cluster", "zone"]),
+            max_orders=c.some(3),
         )
         self._attempt(
             "release",
@@ -215,8 +233,8 @@ class OutboundMachine(RuleBasedStateMachine):
             allowed=("nothing_to_release",),
         )
 
-    def do_claim(self, data: st.DataObject) -> None:
-        picker = Staff.pickers[data.draw(st.integers(0, 1), label="picker")]
+    def do_claim(self, c: Choices) -> None:
+        picker = c.of(Staff.pickers)
         self._attempt("claim", lambda: claim_next_task(self.wh, actor_id=picker), allowed=())
 
     def _tote_for(self, line: Any, wrong: bool) -> str:
@@ -245,10 +263,10 @@ class OutboundMachine(RuleBasedStateMachine):
         found = q.rows(q.LOOSE, l=line.location_id, i=line.item_id, lot=line.lot_id or 0)
         return int(found[0][0])
 
-    def do_pick(self, data: st.DataObject) -> None:
-        line = self._one(data, q.OPEN_LINES)
-        mistake = data.draw(st.sampled_from([None] * 13 + ["bin", "tote", "over"]), label="mistake")
-        some = data.draw(st.none() | st.integers(1, 3), label="quantity (None: all)")
+    def do_pick(self, c: Choices) -> None:
+        line = self._one(c, q.OPEN_LINES)
+        mistake = c.of([None] * 13 + ["bin", "tote", "over"])
+        some = c.some(3)
         quantity = line.left + 1 if mistake == "over" else min(some or line.left, line.left)
         bin_id = line.location_id
         if mistake == "bin":
@@ -269,9 +287,9 @@ class OutboundMachine(RuleBasedStateMachine):
             expect_ok=mistake is None and self._in_bin(line) >= quantity,
         )
 
-    def do_short(self, data: st.DataObject) -> None:
-        line = self._one(data, q.OPEN_LINES)
-        found = data.draw(ANY, label="found") % (line.left + 1)  # all of it: not short
+    def do_short(self, c: Choices) -> None:
+        line = self._one(c, q.OPEN_LINES)
+        found = c.below(line.left + 1)  # all of it: not short
         report = ShortReport(
             task_id=line.task_id,
             line_id=line.id,
@@ -288,8 +306,8 @@ class OutboundMachine(RuleBasedStateMachine):
 
     # --- packing ----------------------------------------------------------------------------
 
-    def do_open_carton(self, data: st.DataObject) -> None:
-        order = self._one(data, q.TO_OPEN)
+    def do_open_carton(self, c: Choices) -> None:
+        order = self._one(c, q.TO_OPEN)
         self._attempt(
             "open_carton",
             lambda: open_carton(order.order_id, actor_id=Staff.manager),
@@ -297,26 +315,22 @@ class OutboundMachine(RuleBasedStateMachine):
             expect_ok=True,  # picked units wait in its tote
         )
 
-    def do_pack(self, data: st.DataObject) -> None:
+    def do_pack(self, c: Choices) -> None:
         """Pack units a line has still to pack (all, or some); once in eight, an item
         chosen blindly (refused unless the order has it to pack)."""
         carton = self._one(
-            data, "SELECT id, order_id FROM cartons WHERE warehouse_id = :wh AND status = 'open'"
+            c, "SELECT id, order_id FROM cartons WHERE warehouse_id = :wh AND status = 'open'"
             " ORDER BY id",
         )  # fmt: skip
         lines = [ln for ln in pack_lines(load_state(carton.order_id)) if ln.to_pack]
         db.session.rollback()
-        some = data.draw(st.none() | st.integers(1, 3), label="quantity (None: all)")
-        # Drawn whether used or not: the number of draws may not depend on the floor.
-        roll = data.draw(st.integers(0, 7), label="blind (0)")
-        blind_item = data.draw(st.integers(0, 1), label="item")
-        which = data.draw(ANY, label="line")
-        blind = not lines or roll == 0
+        some = c.some(3)
+        blind = not lines or c.below(8) == 0
         if blind:
-            item_id = self.items[blind_item].id
+            item_id = self.items[c.below(2)].id
             quantity = some or 1
         else:
-            chosen = lines[which % len(lines)]
+            chosen = c.of(lines)
             item_id, quantity = chosen.item.id, min(some or chosen.to_pack, chosen.to_pack)
         code = self._barcode(item_id)
         self._attempt(
@@ -326,9 +340,9 @@ class OutboundMachine(RuleBasedStateMachine):
             expect_ok=not blind,
         )
 
-    def _close(self, data: st.DataObject, name: str, sql: str, allowed: tuple[str, ...]) -> None:
-        carton = self._one(data, sql)
-        weight = data.draw(st.sampled_from([900, 900, 900, 50, 6000]), label="weight_g")
+    def _close(self, c: Choices, name: str, sql: str, allowed: tuple[str, ...]) -> None:
+        carton = self._one(c, sql)
+        weight = c.of([900, 900, 900, 50, 6000])
         self._attempt(
             name,
             lambda: close_carton(carton.id, "SM-BOX", weight, actor_id=Staff.manager),
@@ -337,9 +351,9 @@ class OutboundMachine(RuleBasedStateMachine):
             expect_ok=weight == 900 and not allowed,
         )
 
-    def do_close(self, data: st.DataObject) -> None:
+    def do_close(self, c: Choices) -> None:
         self._close(
-            data,
+            c,
             "close",
             "SELECT k.id FROM cartons k WHERE k.warehouse_id = :wh AND k.status = 'open'"
             " AND EXISTS (SELECT 1 FROM balances b WHERE b.container_id = k.container_id"
@@ -347,9 +361,9 @@ class OutboundMachine(RuleBasedStateMachine):
             (),
         )
 
-    def do_close_empty(self, data: st.DataObject) -> None:
+    def do_close_empty(self, c: Choices) -> None:
         self._close(
-            data,
+            c,
             "close",
             "SELECT id FROM cartons WHERE warehouse_id = :wh AND status = 'open' ORDER BY id",
             ("carton_empty",),
@@ -357,21 +371,21 @@ class OutboundMachine(RuleBasedStateMachine):
 
     # --- shipping ---------------------------------------------------------------------------
 
-    def do_open_shipment(self, data: st.DataObject) -> None:
+    def do_open_shipment(self, c: Choices) -> None:
         self._attempt(
             "open_shipment",
             lambda: open_shipment(self.wh, self.carrier, "standard", actor_id=Staff.manager),
             allowed=(),
         )
 
-    def do_add_carton(self, data: st.DataObject) -> None:
+    def do_add_carton(self, c: Choices) -> None:
         """Scan a carton (mostly a closed one off any shipment) onto a shipment (mostly an
         open one)."""
         shipment = self._one(
-            data, "SELECT id FROM shipments WHERE warehouse_id = :wh ORDER BY status DESC, id"
+            c, "SELECT id FROM shipments WHERE warehouse_id = :wh ORDER BY status DESC, id"
         )
         box = self._one(
-            data,
+            c,
             "SELECT k.id, c.code FROM cartons k JOIN containers c ON c.id = k.container_id"
             " WHERE k.warehouse_id = :wh"
             " ORDER BY CASE WHEN k.status = 'closed' AND k.shipment_id IS NULL THEN 0 ELSE 1"
@@ -389,9 +403,9 @@ class OutboundMachine(RuleBasedStateMachine):
             ),
         )
 
-    def do_confirm_shipment(self, data: st.DataObject) -> None:
+    def do_confirm_shipment(self, c: Choices) -> None:
         shipment = self._one(
-            data,
+            c,
             "SELECT DISTINCT s.id FROM shipments s JOIN cartons k ON k.shipment_id = s.id"
             " WHERE s.warehouse_id = :wh AND s.status = 'open' ORDER BY s.id",
         )
@@ -437,7 +451,7 @@ def test_random_outbound_flows_keep_the_books_and_never_ship_twice(app, backend)
             deadline=None,
             # No shrinking and no "explain": a replay of 40 steps takes a second, so shrinking
             # runs into the suite's 5-minute timeout and the failure is never shown. The
-            # failing example is printed as drawn, each draw labelled.
+            # failing example is printed as drawn, each step's action noted.
             phases=[Phase.explicit, Phase.reuse, Phase.generate],
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),

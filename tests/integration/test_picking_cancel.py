@@ -14,6 +14,7 @@ from scanfloor.catalog.models import Container
 from scanfloor.extensions import db
 from scanfloor.ledger.models import Balance, Movement
 from scanfloor.picking.cancel_service import cancel_picking_order
+from scanfloor.picking.errors import WrongTote
 from scanfloor.picking.models import PickLine, PickTask, WaveOrder
 from scanfloor.picking.pick_service import PickScan, confirm_pick
 from scanfloor.putaway.tasks import list_tasks
@@ -86,6 +87,41 @@ def test_a_cancel_mid_pick_sends_the_tote_to_staging_and_putaway_lists_it(floor,
         )
     ).all()
     assert notes and set(notes) == {"order cancelled during picking"}
+    assert_books_balance()
+
+
+def test_a_cancelled_orders_tote_is_refused_to_another_order_until_it_is_put_away(floor, users):
+    # The tote waits at staging with the cancelled order's 3 units: picking another order
+    # into it would carry them to the pack station as that order's (and a cancel of that
+    # order would then try to move them from staging to staging).
+    worker = users["worker"]
+    it = stock_item(floor, {"A-1": 10})
+    first, second = allocated_order(floor, [(it, 3)]), allocated_order(floor, [(it, 2)])
+    rel = released_task(floor, [first], picker=worker)
+    tote = floor.tote(1)
+    confirm_pick(
+        PickScan(rel.task_id, rel.line_ids[0], "A-1", it.each_barcode, 3, tote.code),
+        actor_id=worker.id,
+    )
+    cancel_picking_order(first.id, actor_id=users["manager"].id)
+    nxt = released_task(floor, [second], picker=worker)
+    moves = db.session.scalar(select(func.count()).select_from(Movement))
+
+    with pytest.raises(WrongTote) as refused:
+        confirm_pick(
+            PickScan(nxt.task_id, nxt.line_ids[0], "A-1", it.each_barcode, 2, tote.code),
+            actor_id=worker.id,
+        )
+
+    assert (refused.value.details["tote_id"], refused.value.details["held"]) == (tote.id, 3)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Movement)) == moves
+    assert db.session.get(WaveOrder, (nxt.wave_id, second.id)).tote_container_id is None
+    confirm_pick(  # an empty tote is taken
+        PickScan(nxt.task_id, nxt.line_ids[0], "A-1", it.each_barcode, 2, floor.tote(2).code),
+        actor_id=worker.id,
+    )
+    assert _reservations(second.lines[0].id) == {"consumed": 2}
     assert_books_balance()
 
 

@@ -125,19 +125,27 @@ def test_a_scan_without_lot_data_is_the_lines_lot():
 
 
 def test_an_unbound_free_tote_is_bound_at_the_first_pick():
-    assert tote_binding(None, 3, None) is True
+    assert tote_binding(None, 3, None, 0) is True
 
 
 def test_the_orders_own_tote_needs_no_binding():
-    assert tote_binding(3, 3, None) is False
+    assert tote_binding(3, 3, None, 0) is False
 
 
 def test_another_tote_than_the_orders_is_wrong_tote():
-    assert _code(tote_binding, 3, 4, None) == "wrong_tote"
+    assert _code(tote_binding, 3, 4, None, 0) == "wrong_tote"
 
 
 def test_a_tote_of_another_open_order_is_wrong_tote():
-    assert _code(tote_binding, None, 4, 99) == "wrong_tote"
+    assert _code(tote_binding, None, 4, 99, 0) == "wrong_tote"
+
+
+def test_a_tote_still_holding_units_is_refused_at_an_orders_first_pick():
+    assert _code(tote_binding, None, 4, None, 3) == "wrong_tote"
+
+
+def test_the_orders_own_tote_may_hold_its_picks():
+    assert tote_binding(4, 4, None, 3) is False
 
 
 @pytest.mark.parametrize(

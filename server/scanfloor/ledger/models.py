@@ -124,6 +124,8 @@ class Balance(db.Model):  # type: ignore[misc]
             unique=True,
         ),
         Index("ix_balances_location", "location_id"),
+        # A tote's or a carton's contents, read by its id (migration 0022).
+        Index("ix_balances_container", "container_id"),
     )
 
     id: Mapped[int] = mapped_column(

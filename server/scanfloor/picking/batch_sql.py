@@ -144,7 +144,9 @@ WAVE_ORDER_TOTE_FOR_UPDATE = (
     .where(_WO.c.wave_id == bindparam("wave"), _WO.c.order_id == bindparam("order"))
     .with_for_update(of=_WO)
 )
-TOTE_HOLDER = (
+# At a tote's first scan for an order: the open order it is bound to, if another, and the
+# units it still holds (a cancelled order's tote waiting at staging to be put away).
+TOTE_AT_BIND = select(
     select(_WO.c.order_id)
     .where(
         _WO.c.tote_container_id == bindparam("tote"),
@@ -152,6 +154,12 @@ TOTE_HOLDER = (
         ~and_(_WO.c.wave_id == bindparam("wave"), _WO.c.order_id == bindparam("order")),
     )
     .limit(1)
+    .scalar_subquery()
+    .label("holder"),
+    select(func.coalesce(func.sum(_B.c.quantity), 0))
+    .where(_B.c.container_id == bindparam("tote"), _B.c.quantity > 0)
+    .scalar_subquery()
+    .label("held"),
 )
 BIND_TOTE = (
     update(_WO)

@@ -68,7 +68,8 @@ class WrongLot(ValidationFailed):
 
 
 class WrongTote(ValidationFailed):
-    """Another tote than the order's own, or a tote holding another open order."""
+    """Another tote than the order's own, a tote holding another open order, or (at an
+    order's first pick) a tote still holding units."""
 
     code = "wrong_tote"
 

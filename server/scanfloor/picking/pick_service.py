@@ -203,11 +203,14 @@ def bind_tote(conn: Connection, wave_id: int, order_id: int, tote_id: int) -> No
 
 
 def _bind(conn: Connection, wave_id: int, order_id: int, tote_id: int, bound: int | None) -> None:
-    holder = None
+    holder, held = None, 0
     if bound is None:
-        holder = conn.scalar(sql.TOTE_HOLDER, {"tote": tote_id, "wave": wave_id, "order": order_id})
+        at = conn.execute(
+            sql.TOTE_AT_BIND, {"tote": tote_id, "wave": wave_id, "order": order_id}
+        ).one()
+        holder, held = at.holder, int(at.held)
     try:
-        bind = rules.tote_binding(bound, tote_id, holder)
+        bind = rules.tote_binding(bound, tote_id, holder, held)
     except ScanRefused as exc:
         raise refusal(exc) from exc
     if bind:

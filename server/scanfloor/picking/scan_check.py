@@ -184,11 +184,15 @@ def check_pick(
     return quantity
 
 
-def tote_binding(order_tote_id: int | None, scanned_tote_id: int, other_order: int | None) -> bool:
+def tote_binding(
+    order_tote_id: int | None, scanned_tote_id: int, other_order: int | None, held: int
+) -> bool:
     """Whether the scanned tote must be bound to the order now (True) or already is (False).
 
     `order_tote_id`: the order's tote, if bound; `other_order`: an open order the scanned
-    tote is bound to, other than this one."""
+    tote is bound to, other than this one; `held`: the units the scanned tote holds. An
+    order's first pick needs an empty tote: units already in it (a cancelled order's,
+    waiting at staging to be put away) would ride to the pack station as this order's."""
     if order_tote_id is not None:
         if order_tote_id != scanned_tote_id:
             raise ScanRefused(
@@ -202,6 +206,12 @@ def tote_binding(order_tote_id: int | None, scanned_tote_id: int, other_order: i
             WRONG_TOTE,
             "this tote holds another order: take an empty one",
             {"tote_id": scanned_tote_id, "order_id": other_order},
+        )
+    if held > 0:
+        raise ScanRefused(
+            WRONG_TOTE,
+            f"this tote still holds {held} units: put them away, or take an empty one",
+            {"tote_id": scanned_tote_id, "held": held},
         )
     return True
 
