@@ -5,9 +5,11 @@ and month."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scanfloor.finance.margin_rules import (
     KNOWN,
@@ -51,12 +53,27 @@ def test_margin_percent_is_none_without_revenue_and_may_be_negative():
         (D("10.00"), [D(0), D(0)], [D("5.00"), D("5.00")]),
         (D("-1.00"), [D(1), D(2)], [D("-0.33"), D("-0.67")]),
         (D("7.00"), [D("30.00"), D("0")], [D("7.00"), D("0.00")]),
+        (D("2.35"), [D("4")], [D("2.35")]),  # one line takes it all
     ],
 )
 def test_an_amount_splits_in_proportion_and_the_parts_sum_to_it(amount, weights, parts):
     got = allocate(amount, weights, Q)
     assert got == parts
     assert sum(got, D(0)) == amount
+
+
+@given(
+    amount=st.decimals(min_value=-(10**6), max_value=10**6, places=4),
+    weight=st.decimals(min_value=-100, max_value=10**4, places=2),
+)
+def test_one_line_takes_the_whole_amount_as_it_would_beside_a_line_of_no_weight(amount, weight):
+    # Beside a line that weighs nothing (a positive weight) or as much (weight <= 0: an
+    # even split), the general arithmetic gives the first line what it gives a lone line.
+    alone = allocate(amount, [weight], Q)
+    if weight > 0:
+        assert alone == allocate(amount, [weight, D(0)], Q)[:1]
+    assert alone == [amount.quantize(Q, rounding=ROUND_HALF_UP)]
+    assert str(alone[0]) == str(amount.quantize(Q, rounding=ROUND_HALF_UP))
 
 
 def test_an_order_splits_by_what_each_line_booked_so_far():

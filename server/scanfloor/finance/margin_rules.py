@@ -187,6 +187,8 @@ def allocate(amount: Decimal, weights: Sequence[Decimal], q: Decimal) -> list[De
     all 0 (or negative) split evenly. No weights: nothing to split onto."""
     if not weights:
         return []
+    if len(weights) == 1:  # what the general case gives one part, without its arithmetic
+        return [round_to(amount, q)]
     ws = [w if w > 0 else ZERO for w in weights]
     total = sum(ws, ZERO)
     if total == 0:
@@ -305,18 +307,33 @@ def _summed(
     facts: Iterable[Fact], key: Callable[[Fact], GroupKey]
 ) -> dict[GroupKey, tuple[Fact, Summary]]:
     first: dict[GroupKey, Fact] = {}
-    sums: dict[GroupKey, Figures] = {}
+    # Each row's amounts summed field by field (Figures' order), in the facts' order: the
+    # same additions as Figures.__add__, without a Figures per fact.
+    sums: dict[GroupKey, list[Decimal]] = {}
     unknown: dict[GroupKey, set[int]] = {}
     known: set[GroupKey] = set()
     for f in facts:
         k = key(f)
-        first.setdefault(k, f)
-        sums[k] = sums.get(k, NONE) + f.figures
+        acc = sums.get(k)
+        if acc is None:
+            first[k] = f
+            acc = sums[k] = [ZERO] * 7
+        g = f.figures
+        acc[0] += g.revenue
+        acc[1] += g.returns_credited
+        acc[2] += g.cogs
+        acc[3] += g.returns_restocked
+        acc[4] += g.channel_fees
+        acc[5] += g.shipping_cost
+        acc[6] += g.shipping_unknown_revenue
         if f.shipping == UNKNOWN:
             unknown.setdefault(k, set()).add(f.order_id)
         elif f.shipping == KNOWN:
             known.add(k)
-    return {k: (first[k], Summary(sums[k], len(unknown.get(k, ())), k in known)) for k in first}
+    return {
+        k: (first[k], Summary(Figures(*sums[k]), len(unknown.get(k, ())), k in known))
+        for k in first
+    }
 
 
 def _sortable(key: GroupKey) -> tuple[tuple[int, str | int], ...]:
