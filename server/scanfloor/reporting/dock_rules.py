@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class DockFlow:
+class DockFlow(NamedTuple):
     """Units arriving on the dock (units > 0) or leaving it (units < 0) at a moment; an
-    arrival names the receipt line it is (None: any other arrival)."""
+    arrival names the receipt line it is (None: any other arrival). A named tuple: a
+    report makes one per dock movement of months."""
 
     at: datetime
     seq: int  # the movement's id: the posting order of flows at one moment

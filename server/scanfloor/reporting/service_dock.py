@@ -118,30 +118,33 @@ def _on_dock(inbound: dict[int, int]) -> dict[Key, int]:
 
 def _flows(
     moves: list[Any], inbound: dict[int, int], lines: list[Any]
-) -> tuple[dict[Key, list[DockFlow]], dict[int, datetime]]:
-    """The dock's flows per key (dock_rules), and each receipt line's arrival moment."""
+) -> tuple[dict[Key, list[DockFlow]], set[int]]:
+    """The dock's flows per key (dock_rules), and the receipt lines whose arrival was read.
+    A flow's moment is the database's value as read (every flow of one database reads the
+    same kind), made UTC only where a line's stocked_at is answered: tens of thousands of
+    flows, a few thousand answers."""
     waiting_for: dict[tuple[int, int, int | None, int], list[int]] = defaultdict(list)
     for ln in lines:
-        lot = None if ln.lot_id is None else int(ln.lot_id)
-        waiting_for[(int(ln.posting_id), int(ln.item_id), lot, int(ln.location_id))].append(
-            int(ln.id)
-        )
+        waiting_for[(ln.posting_id, ln.item_id, ln.lot_id, ln.location_id)].append(ln.id)
     flows: dict[Key, list[DockFlow]] = defaultdict(list)
-    arrived: dict[int, datetime] = {}
-    for m in sorted(moves, key=lambda m: int(m.id)):
-        at, lot = as_utc(m.occurred_at), None if m.lot_id is None else int(m.lot_id)
-        src, dst = inbound.get(int(m.from_location_id)), inbound.get(int(m.to_location_id))
+    arrived: set[int] = set()
+    for mid, posting, item, lot, units, src_loc, dst_loc, at in sorted(moves, key=_first):
+        src, dst = inbound.get(src_loc), inbound.get(dst_loc)
         if src is not None and src == dst:
             continue  # dock to dock: still waiting
         if dst is not None:
-            mine = waiting_for.get((int(m.posting_id), int(m.item_id), lot, int(m.to_location_id)))
+            mine = waiting_for.get((posting, item, lot, dst_loc))
             line = mine.pop(0) if mine else None
             if line is not None:
-                arrived[line] = at
-            flows[(dst, int(m.item_id), lot)].append(DockFlow(at, int(m.id), int(m.quantity), line))
+                arrived.add(line)
+            flows[(dst, item, lot)].append(DockFlow(at, mid, units, line))
         if src is not None:
-            flows[(src, int(m.item_id), lot)].append(DockFlow(at, int(m.id), -int(m.quantity)))
+            flows[(src, item, lot)].append(DockFlow(at, mid, -units))
     return flows, arrived
+
+
+def _first(row: Any) -> Any:
+    return row[0]
 
 
 def dock_lines(filters: Filters) -> tuple[list[DockLine], int]:
@@ -156,9 +159,11 @@ def dock_lines(filters: Filters) -> tuple[list[DockLine], int]:
     since = min(as_utc(r.created_at) for r in lines) - timedelta(days=1)
     flows, arrived = _flows(_movements(inbound, since), inbound, lines)
     now = _on_dock(inbound)
-    stocked: dict[int, datetime | None] = {}
+    stocked: dict[int, datetime] = {}
     for key, key_flows in flows.items():
-        stocked.update(stocked_at(opening(now.get(key, 0), key_flows), key_flows))
+        for line, at in stocked_at(opening(now.get(key, 0), key_flows), key_flows).items():
+            if at is not None:
+                stocked[line] = as_utc(at)
     out = [
         DockLine(
             warehouse=str(r.warehouse), supplier=None if r.supplier is None else str(r.supplier),
@@ -167,7 +172,7 @@ def dock_lines(filters: Filters) -> tuple[list[DockLine], int]:
             location=str(r.location), units=int(r.quantity) - int(r.damaged_quantity),
         )
         for r in lines
-        if int(r.id) in arrived
+        if r.id in arrived
     ]  # fmt: skip
     return out, straight
 
