@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -128,7 +129,7 @@ def _flows(
         waiting_for[(ln.posting_id, ln.item_id, ln.lot_id, ln.location_id)].append(ln.id)
     flows: dict[Key, list[DockFlow]] = defaultdict(list)
     arrived: set[int] = set()
-    for mid, posting, item, lot, units, src_loc, dst_loc, at in sorted(moves, key=_first):
+    for mid, posting, item, lot, units, src_loc, dst_loc, at in sorted(moves, key=itemgetter(0)):
         src, dst = inbound.get(src_loc), inbound.get(dst_loc)
         if src is not None and src == dst:
             continue  # dock to dock: still waiting
@@ -141,10 +142,6 @@ def _flows(
         if src is not None:
             flows[(src, item, lot)].append(DockFlow(at, mid, -units))
     return flows, arrived
-
-
-def _first(row: Any) -> Any:
-    return row[0]
 
 
 def dock_lines(filters: Filters) -> tuple[list[DockLine], int]:
